@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The hot loops are written with SIMD types; let the compiler use AVX2 and FMA for them.
+#if arch(x86_64)
+let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let vectorFlags: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "digitty",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "DigittyEngine", targets: ["DigittyEngine"]),
+        .library(name: "DigittyVision", targets: ["DigittyVision"]),
+        .executable(name: "digitty", targets: ["DigittyCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The CNN engine: tensors, layers, inference, training, model files. No UI.
+        .target(name: "DigittyEngine", swiftSettings: vectorFlags),
+        // zlib, for gzip'd MNIST files and PNG images.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
+        .target(name: "DigittyVision", dependencies: ["CZlib"], swiftSettings: vectorFlags),
+        // The `digitty` command.
+        .executableTarget(
+            name: "DigittyCLI",
+            dependencies: [
+                "DigittyEngine", "DigittyVision",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: vectorFlags
+        ),
+        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
+        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
+    ]
+)

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `digitty` command: draw a digit in the terminal (the default), or predict, train, evaluate, benchmark…
+@main
+struct Digitty: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digitty",
+        abstract: "Handwritten digit recognition in the terminal, with a CNN engine in pure Swift.",
+        subcommands: [
+            PredictCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,134 @@
+import Dispatch
+
+/// Row-major single-precision matrix products, the hot loop behind Dense and Conv2D.
+public enum MatrixMultiply {
+    /// `c[m×n] = a[m×k] · b[k×n] (+ bias[n] on every row)`, all row-major and densely packed.
+    ///
+    /// Rows of `a` are processed four at a time so that each loaded row of `b` feeds four accumulators.
+    /// Rows left over are done one at a time, skipping zero entries of `a` (after ReLU and pooling most
+    /// activations are zero, so a single image streams only the rows of `b` it needs).
+    public static func multiply(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+        m: Int, k: Int, n: Int, bias: UnsafePointer<Float>? = nil
+    ) {
+        var row = 0
+        while row + 4 <= m {
+            multiplyFourRows(a + row * k, b, c + row * n, k: k, n: n, bias: bias)
+            row += 4
+        }
+        while row < m {
+            multiplySparseRow(a + row * k, b, c + row * n, k: k, n: n, bias: bias)
+            row += 1
+        }
+    }
+
+    /// The same product with the rows of `a` split across all cores.
+    public static func parallelMultiply(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+        m: Int, k: Int, n: Int, bias: UnsafePointer<Float>? = nil
+    ) {
+        let chunks = Parallel.chunkCount(work: m * k * n, items: m, minimumItemsPerChunk: 4)
+        if chunks <= 1 {
+            multiply(a, b, into: c, m: m, k: k, n: n, bias: bias)
+            return
+        }
+        // Pass the pointers as integers: they stay valid for the whole (synchronous) call.
+        let (aAddress, bAddress, cAddress) = (Int(bitPattern: a), Int(bitPattern: b), Int(bitPattern: c))
+        let biasAddress = bias.map { Int(bitPattern: $0) }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = Parallel.range(of: chunk, in: chunks, items: m, alignment: 4)
+            guard !range.isEmpty else { return }
+            let a = UnsafePointer<Float>(bitPattern: aAddress)!
+            let b = UnsafePointer<Float>(bitPattern: bAddress)!
+            let c = UnsafeMutablePointer<Float>(bitPattern: cAddress)!
+            let bias = biasAddress.flatMap { UnsafePointer<Float>(bitPattern: $0) }
+            multiply(a + range.lowerBound * k, b, into: c + range.lowerBound * n,
+                     m: range.count, k: k, n: n, bias: bias)
+        }
+    }
+
+    @inline(__always)
+    private static func initialRow(_ bias: UnsafePointer<Float>?, _ column: Int) -> SIMD16<Float> {
+        guard let bias else { return SIMD16(repeating: 0) }
+        return UnsafeRawPointer(bias + column).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    private static func multiplyFourRows(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        k: Int, n: Int, bias: UnsafePointer<Float>?
+    ) {
+        let a0 = a, a1 = a + k, a2 = a + 2 * k, a3 = a + 3 * k
+        var column = 0
+        while column + 16 <= n {
+            let start = initialRow(bias, column)
+            var c0 = start, c1 = start, c2 = start, c3 = start
+            var bRow = UnsafeRawPointer(b + column)
+            for index in 0..<k {
+                let bv = bRow.loadUnaligned(as: SIMD16<Float>.self)
+                c0.addProduct(SIMD16(repeating: a0[index]), bv)
+                c1.addProduct(SIMD16(repeating: a1[index]), bv)
+                c2.addProduct(SIMD16(repeating: a2[index]), bv)
+                c3.addProduct(SIMD16(repeating: a3[index]), bv)
+                bRow += n * MemoryLayout<Float>.stride
+            }
+            UnsafeMutableRawPointer(c + column).storeBytes(of: c0, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(c + n + column).storeBytes(of: c1, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(c + 2 * n + column).storeBytes(of: c2, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(c + 3 * n + column).storeBytes(of: c3, as: SIMD16<Float>.self)
+            column += 16
+        }
+        while column < n {
+            let start = bias?[column] ?? 0
+            var s0 = start, s1 = start, s2 = start, s3 = start
+            for index in 0..<k {
+                let bv = b[index * n + column]
+                s0 += a0[index] * bv
+                s1 += a1[index] * bv
+                s2 += a2[index] * bv
+                s3 += a3[index] * bv
+            }
+            c[column] = s0
+            c[n + column] = s1
+            c[2 * n + column] = s2
+            c[3 * n + column] = s3
+            column += 1
+        }
+    }
+
+    private static func multiplySparseRow(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        k: Int, n: Int, bias: UnsafePointer<Float>?
+    ) {
+        if let bias {
+            c.update(from: bias, count: n)
+        } else {
+            c.update(repeating: 0, count: n)
+        }
+        let vectorEnd = n & ~15
+        for index in 0..<k {
+            let value = a[index]
+            if value == 0 { continue }
+            let scale = SIMD16<Float>(repeating: value)
+            let bRow = b + index * n
+            var column = 0
+            while column < vectorEnd {
+                let target = UnsafeMutableRawPointer(c + column)
+                var sum = target.loadUnaligned(as: SIMD16<Float>.self)
+                sum.addProduct(scale, UnsafeRawPointer(bRow + column).loadUnaligned(as: SIMD16<Float>.self))
+                target.storeBytes(of: sum, as: SIMD16<Float>.self)
+                column += 16
+            }
+            while column < n {
+                c[column] += value * bRow[column]
+                column += 1
+            }
+        }
+    }
+}
+
+private extension SIMD16<Float> {
+    @inline(__always)
+    mutating func addProduct(_ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+        self = self.addingProduct(x, y)
+    }
+}

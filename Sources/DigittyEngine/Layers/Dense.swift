@@ -1,0 +1,48 @@
+/// A fully connected layer: `output = input · weight + bias`.
+///
+/// `weight` is `[inputFeatures, units]` (as Keras stores it); `bias` is `[units]`. The input is `[batch, features]`.
+public struct Dense: Layer {
+    public let weight: Tensor
+    public let bias: Tensor
+
+    public var inputFeatures: Int { weight.shape[0] }
+    public var units: Int { weight.shape[1] }
+
+    public init(weight: Tensor, bias: Tensor) throws(ModelError) {
+        guard weight.rank == 2, weight.shape[0] > 0, weight.shape[1] > 0 else {
+            throw .shapeMismatch("Dense weight must be [inputFeatures, units], got \(weight.shape)")
+        }
+        guard bias.shape == [weight.shape[1]] else {
+            throw .shapeMismatch("Dense bias must be [\(weight.shape[1])], got \(bias.shape)")
+        }
+        self.weight = weight
+        self.bias = bias
+    }
+
+    public var spec: LayerSpec { .dense(units: units) }
+    public var parameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+
+    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        guard inputShape == [inputFeatures] else {
+            throw .shapeMismatch("Dense expects [\(inputFeatures)] features, got \(inputShape) (add a Flatten?)")
+        }
+        return [units]
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let batch = input.shape[0]
+        var output = Tensor(shape: [batch, units])
+        input.scalars.withUnsafeBufferPointer { a in
+            weight.scalars.withUnsafeBufferPointer { b in
+                bias.scalars.withUnsafeBufferPointer { biases in
+                    output.scalars.withUnsafeMutableBufferPointer { c in
+                        MatrixMultiply.parallelMultiply(a.baseAddress!, b.baseAddress!, into: c.baseAddress!,
+                                                        m: batch, k: inputFeatures, n: units,
+                                                        bias: biases.baseAddress!)
+                    }
+                }
+            }
+        }
+        return output
+    }
+}

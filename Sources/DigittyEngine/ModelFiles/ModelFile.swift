@@ -1,0 +1,111 @@
+import Foundation
+
+/// digitty's native model file: safetensors whose `__metadata__` holds the architecture, the input the model
+/// expects and its provenance, each as a JSON string, plus a format version:
+///
+/// | key | value |
+/// |---|---|
+/// | `format` | `digitty` |
+/// | `format_version` | `1` |
+/// | `name` | the model's name |
+/// | `architecture` | JSON array of layers, e.g. `[{"type":"conv2d","filters":32,"kernel_size":3,…}, …]` |
+/// | `input` | JSON `InputSpec` (size, scaling, sample shape, preprocessing) |
+/// | `provenance` | JSON `ModelProvenance` (training, data, accuracy, date) |
+///
+/// Weights are F32 tensors named `layers.<index>.<parameter>`, so the file opens in Python's `safetensors`.
+public enum ModelFile {
+    /// The format version this build writes and the newest it reads.
+    public static let formatVersion = 1
+
+    /// Reads a model from a file.
+    public static func load(contentsOf url: URL) throws(ModelFileError) -> SequentialModel {
+        let bytes: [UInt8]
+        do {
+            bytes = try readBytes(url)
+        } catch {
+            throw .unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        return try decode(bytes, name: url.deletingPathExtension().lastPathComponent)
+    }
+
+    /// Reads a file's bytes, refusing directories and files too large to be a model.
+    static func readBytes(_ url: URL) throws -> [UInt8] {
+        let values = try url.resourceValues(forKeys: [.isDirectoryKey, .fileSizeKey])
+        if values.isDirectory == true { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "is a directory"]) }
+        return Array(try Data(contentsOf: url))
+    }
+
+    /// Builds a model from a file's bytes; `name` is used when the file does not name the model.
+    public static func decode(_ bytes: [UInt8], name: String) throws(ModelFileError) -> SequentialModel {
+        let file = try SafeTensors(bytes: bytes)
+        let metadata = file.metadata
+        guard metadata["format"] == "digitty", let architecture = metadata["architecture"] else {
+            throw .notADigittyModel("its metadata has no digitty architecture")
+        }
+        guard let versionText = metadata["format_version"], let version = Int(versionText) else {
+            throw .badMetadata("format_version is missing or not a number")
+        }
+        guard version <= formatVersion else { throw .unsupportedVersion(found: version, supported: formatVersion) }
+        guard version >= 1 else { throw .badMetadata("format_version \(version) is not valid") }
+
+        let specs: [LayerSpec] = try decodeJSON(architecture, key: "architecture")
+        let input: InputSpec = try metadata["input"].map { text throws(ModelFileError) in try decodeJSON(text, key: "input") } ?? .mnist
+        let provenance: ModelProvenance = try metadata["provenance"].map { text throws(ModelFileError) in
+            try decodeJSON(text, key: "provenance")
+        } ?? ModelProvenance()
+        guard input.height > 0, input.width > 0, input.height <= 4096, input.width <= 4096 else {
+            throw .badMetadata("input size \(input.height)×\(input.width) is out of range")
+        }
+        let model: SequentialModel
+        do {
+            model = try SequentialModel(name: metadata["name"] ?? name, input: input, specs: specs,
+                                        provenance: provenance) { file.tensors[$0] }
+        } catch {
+            throw .invalidModel(error.description)
+        }
+        let expected = Set(model.namedWeights.map(\.name))
+        if let extra = file.tensors.keys.sorted().first(where: { !expected.contains($0) }) {
+            throw .invalidModel("tensor '\(extra)' is not used by the architecture")
+        }
+        return model
+    }
+
+    /// The file's bytes for a model.
+    public static func encode(_ model: SequentialModel) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json(_ value: some Encodable) -> String {
+            String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        }
+        let metadata = [
+            "format": "digitty",
+            "format_version": String(formatVersion),
+            "name": model.name,
+            "architecture": json(model.specs),
+            "input": json(model.input),
+            "provenance": json(model.provenance),
+        ]
+        return SafeTensors(tensors: Dictionary(uniqueKeysWithValues: model.namedWeights.map { ($0.name, $0.tensor) }),
+                           metadata: metadata).serialized()
+    }
+
+    /// Writes a model atomically: to a temporary file beside `url`, then renamed over it, so a failure
+    /// never leaves a half-written file under the final name.
+    public static func save(_ model: SequentialModel, to url: URL) throws(ModelFileError) {
+        do {
+            try AtomicFile.write(Data(encode(model)), to: url)
+        } catch {
+            throw .unwritable(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    private static func decodeJSON<T: Decodable>(_ text: String, key: String) throws(ModelFileError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .badMetadata("\(key): \(context.debugDescription)")
+        } catch {
+            throw .badMetadata("\(key) is malformed (\(error))")
+        }
+    }
+}
