@@ -37,5 +37,6 @@ let package = Package(
         ),
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
+        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyEngine", "DigittyVision"]),
     ]
 )
