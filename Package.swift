@@ -15,10 +15,12 @@ let package = Package(
     products: [
         .library(name: "DigittyEngine", targets: ["DigittyEngine"]),
         .library(name: "DigittyVision", targets: ["DigittyVision"]),
+        .library(name: "DigittyONNX", targets: ["DigittyONNX"]),
         .executable(name: "digitty", targets: ["DigittyCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The CNN engine: tensors, layers, inference, training, model files. No UI.
@@ -27,11 +29,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
         .target(name: "DigittyVision", dependencies: ["CZlib"], swiftSettings: vectorFlags),
+        // ONNX interop: import and run ONNX graphs, convert them to native models, export native models.
+        .target(
+            name: "DigittyONNX",
+            dependencies: ["DigittyEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: vectorFlags
+        ),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",
             dependencies: [
-                "DigittyEngine", "DigittyVision",
+                "DigittyEngine", "DigittyVision", "DigittyONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorFlags
@@ -39,5 +47,6 @@ let package = Package(
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
         .testTarget(name: "DigittyCLITests", dependencies: ["DigittyEngine", "DigittyVision"]),
+        .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"]),
     ]
 )
