@@ -26,16 +26,21 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
         .target(name: "DigittyVision", dependencies: ["CZlib"], swiftSettings: vectorFlags),
+        // ncursesw, behind a C shim (its macros and globals do not import into Swift).
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The terminal app: canvas, input decoding, layout and rendering in plain Swift; ncurses in one adapter.
+        .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "CNcursesw"]),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",
             dependencies: [
-                "DigittyEngine", "DigittyVision",
+                "DigittyEngine", "DigittyVision", "DigittyTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorFlags
         ),
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
+        .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
     ]
 )
