@@ -35,11 +35,15 @@ let package = Package(
             dependencies: ["DigittyEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: vectorFlags
         ),
+        // ncursesw, behind a C shim (its macros and globals do not import into Swift).
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The terminal app: canvas, input decoding, layout and rendering in plain Swift; ncurses in one adapter.
+        .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "CNcursesw"]),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",
             dependencies: [
-                "DigittyEngine", "DigittyVision", "DigittyONNX",
+                "DigittyEngine", "DigittyVision", "DigittyONNX", "DigittyTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorFlags
@@ -48,5 +52,6 @@ let package = Package(
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
         .testTarget(name: "DigittyCLITests", dependencies: ["DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"]),
+        .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
     ]
 )
