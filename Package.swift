@@ -18,6 +18,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // The CNN engine: tensors, layers, inference, training, model files. No UI.
@@ -26,16 +33,40 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
         .target(name: "DigittyVision", dependencies: ["CZlib"], swiftSettings: vectorFlags),
+        // `digitty serve`: the prediction API, the drawing page, metrics, on Hummingbird.
+        .target(
+            name: "DigittyServer",
+            dependencies: [
+                "DigittyEngine", "DigittyVision",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Logging training runs to an MLflow tracking server over its REST API.
+        .target(name: "DigittyTracking"),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",
             dependencies: [
-                "DigittyEngine", "DigittyVision",
+                "DigittyEngine", "DigittyVision", "DigittyServer", "DigittyTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorFlags
         ),
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
+        .testTarget(name: "DigittyServerTests", dependencies: [
+            "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
     ]
 )

@@ -9,6 +9,7 @@ struct Digitty: AsyncParsableCommand {
         subcommands: [
             PredictCommand.self,
             BenchCommand.self,
+            ServeCommand.self,
         ]
     )
 }
