@@ -11,6 +11,7 @@ struct Digitty: AsyncParsableCommand {
             PredictCommand.self,
             BenchCommand.self,
             TrainCommand.self,
+            ServeCommand.self,
         ],
         defaultSubcommand: DrawCommand.self
     )
