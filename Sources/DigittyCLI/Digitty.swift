@@ -7,8 +7,12 @@ struct Digitty: AsyncParsableCommand {
         commandName: "digitty",
         abstract: "Handwritten digit recognition in the terminal, with a CNN engine in pure Swift.",
         subcommands: [
+            DrawCommand.self,
             PredictCommand.self,
             BenchCommand.self,
-        ]
+            TrainCommand.self,
+            ServeCommand.self,
+        ],
+        defaultSubcommand: DrawCommand.self
     )
 }
