@@ -10,6 +10,8 @@ struct Digitty: AsyncParsableCommand {
             DrawCommand.self,
             PredictCommand.self,
             BenchCommand.self,
+            TrainCommand.self,
+            ServeCommand.self,
         ],
         defaultSubcommand: DrawCommand.self
     )

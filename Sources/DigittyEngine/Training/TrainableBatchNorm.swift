@@ -1,0 +1,151 @@
+/// BatchNorm for training, over the last dimension (channels). In training the batch's own mean and (biased)
+/// variance normalise it and the running statistics move towards them with Keras' momentum (0.99); at
+/// inference the running statistics are used, as in the engine's `BatchNorm`.
+final class TrainableBatchNorm: TrainableLayer {
+    static let momentum: Float = 0.99
+    let epsilon: Float
+    let inputShape: [Int]
+    var outputShape: [Int] { inputShape }
+    let channels: Int
+    private var gamma = FloatBuffer.empty, beta = FloatBuffer.empty
+    private var runningMean = FloatBuffer.empty, runningVariance = FloatBuffer.empty
+    private var gammaGradient = FloatBuffer.empty, betaGradient = FloatBuffer.empty
+    /// The normalised input of the last training pass, and `1 / sqrt(variance + epsilon)` per channel.
+    private let normalized: FloatBuffer
+    private let inverseDeviation: FloatBuffer
+    private let mean: FloatBuffer
+    private let partials: FloatBuffer
+
+    init(epsilon: Float, shape: [Int], maxBatch: Int) throws(ModelError) {
+        guard let channels = shape.last, channels > 0 else {
+            throw .shapeMismatch("BatchNorm needs a channel dimension, got \(shape)")
+        }
+        guard epsilon >= 0 else { throw .invalidParameter("BatchNorm epsilon must not be negative") }
+        self.epsilon = epsilon
+        inputShape = shape
+        self.channels = channels
+        normalized = .allocate(maxBatch * Tensor.elementCount(shape))
+        inverseDeviation = .allocate(channels)
+        mean = .allocate(channels)
+        partials = .allocate(FixedChunks.reductionChunks * 2 * channels)
+    }
+
+    deinit {
+        normalized.deallocate()
+        inverseDeviation.deallocate()
+        mean.deallocate()
+        partials.deallocate()
+    }
+
+    var spec: LayerSpec { .batchNorm(epsilon: epsilon) }
+
+    var parameterSpecs: [ParameterSpec] {
+        [ParameterSpec(name: "gamma", shape: [channels], initial: .ones, trainable: true),
+         ParameterSpec(name: "beta", shape: [channels], initial: .zeros, trainable: true),
+         ParameterSpec(name: "mean", shape: [channels], initial: .zeros, trainable: false),
+         ParameterSpec(name: "variance", shape: [channels], initial: .ones, trainable: false)]
+    }
+
+    func bind(parameters: FloatBuffer, gradients: FloatBuffer) {
+        (gamma, beta) = (parameters.slice(0, channels), parameters.slice(channels, channels))
+        (runningMean, runningVariance) = (parameters.slice(2 * channels, channels), parameters.slice(3 * channels, channels))
+        (gammaGradient, betaGradient) = (gradients.slice(0, channels), gradients.slice(channels, channels))
+    }
+
+    /// Per-channel sums over rows of `first` (and `second` when given), in fixed chunks added in order:
+    /// `body(row, channel)` gives the two terms for one value.
+    private func channelSums(rows: Int, into sums: UnsafeMutablePointer<Float>,
+                             _ body: @Sendable @escaping (Int, Int) -> (Float, Float)) {
+        let (channels, partials) = (self.channels, self.partials)
+        let chunks = min(FixedChunks.reductionChunks, rows)
+        FixedChunks.run(items: rows, chunks: chunks, work: rows * channels * 4) { chunk, range in
+            let partial = partials.base + chunk * 2 * channels
+            partial.update(repeating: 0, count: 2 * channels)
+            for row in range {
+                for channel in 0..<channels {
+                    let (a, b) = body(row, channel)
+                    partial[channel] += a
+                    partial[channels + channel] += b
+                }
+            }
+        }
+        FixedChunks.reduce(partials, parts: chunks, length: 2 * channels, into: sums)
+    }
+
+    func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {
+        let rows = batch * inputSize / channels, channels = self.channels
+        let (gamma, beta) = (self.gamma, self.beta)
+        guard case .training = mode else {
+            let (mean, variance, epsilon) = (runningMean, runningVariance, self.epsilon)
+            for row in 0..<rows {
+                for channel in 0..<channels {
+                    let index = row * channels + channel
+                    let scale = gamma.base[channel] / (variance.base[channel] + epsilon).squareRoot()
+                    output.base[index] = (input.base[index] - mean.base[channel]) * scale + beta.base[channel]
+                }
+            }
+            return
+        }
+        var sums = [Float](repeating: 0, count: 2 * channels)
+        sums.withUnsafeMutableBufferPointer { sums in
+            channelSums(rows: rows, into: sums.baseAddress!) { row, channel in (input.base[row * channels + channel], 0) }
+        }
+        let mean = self.mean
+        for channel in 0..<channels { mean.base[channel] = sums[channel] / Float(rows) }
+        sums.withUnsafeMutableBufferPointer { sums in
+            channelSums(rows: rows, into: sums.baseAddress!) { row, channel in
+                let deviation = input.base[row * channels + channel] - mean.base[channel]
+                return (deviation * deviation, 0)
+            }
+        }
+        let momentum = TrainableBatchNorm.momentum
+        for channel in 0..<channels {
+            let variance = sums[channel] / Float(rows)
+            inverseDeviation.base[channel] = 1 / (variance + epsilon).squareRoot()
+            runningMean.base[channel] = runningMean.base[channel] * momentum + mean.base[channel] * (1 - momentum)
+            runningVariance.base[channel] = runningVariance.base[channel] * momentum + variance * (1 - momentum)
+        }
+        let (normalized, inverseDeviation) = (self.normalized, self.inverseDeviation)
+        FixedChunks.run(items: rows, chunks: FixedChunks.spread, work: rows * channels * 4) { _, range in
+            for row in range {
+                for channel in 0..<channels {
+                    let index = row * channels + channel
+                    let value = (input.base[index] - mean.base[channel]) * inverseDeviation.base[channel]
+                    normalized.base[index] = value
+                    output.base[index] = value * gamma.base[channel] + beta.base[channel]
+                }
+            }
+        }
+    }
+
+    func backward(input: FloatBuffer, output: FloatBuffer, outputGradient: FloatBuffer,
+                  inputGradient: FloatBuffer?, batch: Int) {
+        let rows = batch * inputSize / channels, channels = self.channels
+        let normalized = self.normalized
+        var sums = [Float](repeating: 0, count: 2 * channels)
+        sums.withUnsafeMutableBufferPointer { sums in
+            channelSums(rows: rows, into: sums.baseAddress!) { row, channel in
+                let index = row * channels + channel
+                return (outputGradient.base[index] * normalized.base[index], outputGradient.base[index])
+            }
+        }
+        for channel in 0..<channels {
+            gammaGradient.base[channel] = sums[channel]
+            betaGradient.base[channel] = sums[channels + channel]
+        }
+        guard let inputGradient else { return }
+        let (gamma, inverseDeviation) = (self.gamma, self.inverseDeviation)
+        let count = Float(rows)
+        let (gammaSums, betaSums) = (Array(sums[0..<channels]), Array(sums[channels...]))
+        FixedChunks.run(items: rows, chunks: FixedChunks.spread, work: rows * channels * 4) { _, range in
+            for row in range {
+                for channel in 0..<channels {
+                    let index = row * channels + channel
+                    let scale = gamma.base[channel] * inverseDeviation.base[channel] / count
+                    inputGradient.base[index] = scale * (count * outputGradient.base[index] - betaSums[channel]
+                        - normalized.base[index] * gammaSums[channel])
+                }
+            }
+        }
+    }
+}
