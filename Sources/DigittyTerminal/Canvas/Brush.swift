@@ -11,8 +11,8 @@ public struct Brush: Sendable, Equatable {
 
     /// The pen: about three cells wide, as MNIST's strokes are at this scale.
     public static let pen = Brush(innerRadius: 0.75, outerRadius: 1.9)
-    /// The eraser: wider than the pen.
-    public static let eraser = Brush(innerRadius: 1.4, outerRadius: 2.4)
+    /// The eraser: its full-strength core is wider than the pen's whole reach, so retracing a stroke removes it.
+    public static let eraser = Brush(innerRadius: 2.0, outerRadius: 2.6)
 
     /// Ink (0…1) at a distance from the centre, in cells.
     public func strength(atDistance distance: Float) -> Float {

@@ -62,6 +62,15 @@ public struct Layout: Sendable, Equatable {
         }
     }
 
+    /// The terminal cell showing canvas cell (x, y) (its left column in wide mode); nil when there is no canvas.
+    public func terminalCell(x: Int, y: Int) -> (column: Int, row: Int)? {
+        switch mode {
+        case .wide: (canvas.column + 1 + 2 * x, canvas.row + 1 + y)
+        case .compact: (canvas.column + 1 + x, canvas.row + 1 + y / 2)
+        case .tooSmall: nil
+        }
+    }
+
     /// Whether a terminal cell lies on the drawing grid (inside the border).
     public func isOnCanvas(column: Int, row: Int) -> Bool {
         mode != .tooSmall && column > canvas.column && column < canvas.column + canvas.width - 1

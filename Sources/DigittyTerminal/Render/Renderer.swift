@@ -23,6 +23,7 @@ public struct Renderer: Sendable {
         var grid = TextGrid(size: layout.size)
         guard layout.mode != .tooSmall else {
             drawTooSmall(into: &grid)
+            if !capabilities.unicode { grid.replaceNonASCII(with: "?") }
             return grid
         }
         drawCanvas(state, into: &grid)
@@ -30,6 +31,7 @@ public struct Renderer: Sendable {
         drawStatus(state, into: &grid)
         drawLegend(into: &grid, layout: layout)
         if state.showHelp { drawHelp(into: &grid) }
+        if !capabilities.unicode { grid.replaceNonASCII(with: "?") }  // file names, messages
         return grid
     }
 
@@ -312,8 +314,8 @@ public struct Renderer: Sendable {
         let size = grid.size
         let needed = Layout.compactMinimum
         let lines = [
-            "digitty needs a terminal of at least \(needed.columns)×\(needed.rows)",
-            "this one is \(size.columns)×\(size.rows): please enlarge it",
+            "digitty needs a terminal of at least \(needed.columns)\(symbols.times)\(needed.rows)",
+            "this one is \(size.columns)\(symbols.times)\(size.rows): please enlarge it",
             "(q quits)",
         ]
         let top = max(0, (size.rows - lines.count) / 2)

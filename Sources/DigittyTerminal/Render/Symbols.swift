@@ -9,17 +9,17 @@ struct Symbols: Sendable {
     let eighths: [Character]
     let marker: Character
     let enter: String
-    let separator: String
+    let times: String
 
     static let unicode = Symbols(
         topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", horizontal: "─", vertical: "│",
         shades: [" ", "░", "▒", "▓", "█"], upperHalf: "▀", lowerHalf: "▄", fullBlock: "█",
-        eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], marker: "▶", enter: "⏎", separator: "·")
+        eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], marker: "▶", enter: "⏎", times: "×")
 
     static let ascii = Symbols(
         topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|",
         shades: [" ", ".", ":", "o", "#"], upperHalf: "\"", lowerHalf: ",", fullBlock: "#",
-        eighths: [], marker: ">", enter: "Enter", separator: "-")
+        eighths: [], marker: ">", enter: "Enter", times: "x")
 
     static func forCapabilities(_ capabilities: Capabilities) -> Symbols { capabilities.unicode ? .unicode : .ascii }
 

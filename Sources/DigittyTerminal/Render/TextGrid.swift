@@ -67,6 +67,11 @@ public struct TextGrid: Sendable, Equatable {
         }
     }
 
+    /// Replaces every non-ASCII character (for terminals whose locale is not UTF-8).
+    public mutating func replaceNonASCII(with replacement: Character) {
+        for index in cells.indices where !cells[index].character.isASCII { cells[index].character = replacement }
+    }
+
     /// One row as plain text (trailing spaces kept).
     public func text(row: Int) -> String {
         guard row >= 0, row < size.rows else { return "" }
