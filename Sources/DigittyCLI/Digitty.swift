@@ -10,6 +10,8 @@ struct Digitty: AsyncParsableCommand {
             PredictCommand.self,
             BenchCommand.self,
             TrainCommand.self,
+            ExperimentCommand.self,
+            EvalCommand.self,
         ]
     )
 }
