@@ -1,6 +1,121 @@
 import ArgumentParser
+import DigittyEngine
+import Foundation
 
+/// `digitty bench`: how fast a model loads and predicts on this machine.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark a model.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure model load time, single-image latency, batch throughput and peak memory.",
+        discussion: "Build with `swift build -c release` first: debug builds are many times slower.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Single-image predictions to time (one thread).") var runs = 10_000
+    @Option(help: "Images in the batch-throughput test (all cores).") var batch = 10_000
+    @Option(help: "Times to repeat the batch test (the median is reported).") var repeats = 5
+    @Flag(help: "Print the results as one JSON object.") var json = false
+
+    func run() async throws {
+        guard runs > 0, batch > 0, repeats > 0 else { throw ValidationError("--runs, --batch and --repeats must be positive") }
+        let url = try modelOptions.resolvedURL()
+        var loadTimes: [Double] = []
+        var loaded: (any ImageClassifier)?
+        for _ in 0..<10 {
+            let start = Clock.now
+            loaded = try modelOptions.load(url)
+            loadTimes.append(Clock.seconds(since: start))
+        }
+        guard let model = loaded else { return }
+        let images = BenchmarkImages.make(count: max(batch, 1000), height: model.input.height, width: model.input.width)
+        let pixelsPerImage = model.input.height * model.input.width
+
+        // Single image, one thread.
+        var latencies: [Double] = []
+        latencies.reserveCapacity(runs)
+        var checksum: Float = 0
+        for run in 0..<(runs + runs / 10) {
+            let index = run % 1000
+            let pixels = Array(images[index * pixelsPerImage..<(index + 1) * pixelsPerImage])
+            let start = Clock.now
+            let probabilities = try model.probabilities(forPixels: pixels)
+            let elapsed = Clock.seconds(since: start)
+            checksum += probabilities[0]
+            if run >= runs / 10 { latencies.append(elapsed) }  // the first tenth warms up
+        }
+        latencies.sort()
+
+        // Batch throughput, all cores.
+        let batchTensor = Tensor(shape: [batch, model.input.height, model.input.width, 1],
+                                 scalars: Array(images[0..<batch * pixelsPerImage]))
+        var batchTimes: [Double] = []
+        for _ in 0..<repeats {
+            let start = Clock.now
+            let output = try model.probabilities(for: batchTensor)
+            batchTimes.append(Clock.seconds(since: start))
+            checksum += output.scalars[0]
+        }
+
+        let result = BenchResult(
+            model: model.name, file: url.path, cores: ProcessInfo.processInfo.activeProcessorCount,
+            loadMillisecondsMedian: median(loadTimes) * 1e3,
+            latencyMicrosecondsMedian: percentile(latencies, 0.5) * 1e6,
+            latencyMicrosecondsP99: percentile(latencies, 0.99) * 1e6,
+            latencyRuns: latencies.count,
+            batchSize: batch,
+            batchImagesPerSecond: Double(batch) / median(batchTimes),
+            peakMemoryMiB: Double(PeakMemory.residentBytes()) / 1_048_576,
+            checksum: checksum.isFinite)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print(result.table)
+        }
+    }
+
+    private func median(_ values: [Double]) -> Double { percentile(values.sorted(), 0.5) }
+
+    private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
+    }
+}
+
+struct BenchResult: Encodable {
+    let model: String
+    let file: String
+    let cores: Int
+    let loadMillisecondsMedian: Double
+    let latencyMicrosecondsMedian: Double
+    let latencyMicrosecondsP99: Double
+    let latencyRuns: Int
+    let batchSize: Int
+    let batchImagesPerSecond: Double
+    let peakMemoryMiB: Double
+    let checksum: Bool
+
+    var table: String {
+        """
+        model            \(model)  (\(file))
+        load             \(String(format: "%.2f", loadMillisecondsMedian)) ms (median of 10)
+        single image     \(String(format: "%.1f", latencyMicrosecondsMedian)) µs median, \(String(format: "%.1f", latencyMicrosecondsP99)) µs p99 (\(latencyRuns) runs, 1 thread)
+        batch            \(Int(batchImagesPerSecond.rounded())) images/s (\(batchSize) images, \(cores) cores, median of runs)
+        peak memory      \(String(format: "%.1f", peakMemoryMiB)) MiB resident
+        """
+    }
+}
+
+/// Monotonic wall-clock time for benchmarks.
+enum Clock {
+    static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
+    static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}
+
+/// The process's peak resident memory.
+enum PeakMemory {
+    static func residentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024  // kilobytes on Linux
+    }
 }

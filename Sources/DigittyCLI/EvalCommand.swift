@@ -8,7 +8,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Evaluate a model on the MNIST test set.")
 
-    @Option(help: "The model file.") var model: String
+    @OptionGroup var modelOptions: ModelOptions
     @Option(help: "MNIST directory (default: $DIGITTY_DATA, then the user cache).") var data: String?
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Option(help: "How many confidently wrong digits to show.") var wrong = 5
@@ -34,11 +34,12 @@ struct EvalCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard wrong >= 0 else { throw ValidationError("--wrong must not be negative") }
-        let classifier = try ModelFile.load(contentsOf: URL(fileURLWithPath: model))
+        let url = try modelOptions.resolvedURL()
+        let classifier = try modelOptions.load(url)
         var test = try MNISTTrainingData.testSet(directory: mnistDirectory(data))
         if let limit { test = test.subset(0..<max(0, limit)) }
         guard test.count > 0 else { throw CLIError("no test images") }
-        let report = try Self.evaluate(classifier, on: test, name: model, wrong: wrong)
+        let report = try Self.evaluate(classifier, on: test, name: url.lastPathComponent, wrong: wrong)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -48,7 +49,7 @@ struct EvalCommand: AsyncParsableCommand {
         }
     }
 
-    static func evaluate(_ classifier: some ImageClassifier, on images: LabelledImages, name: String,
+    static func evaluate(_ classifier: any ImageClassifier, on images: LabelledImages, name: String,
                          wrong: Int) throws -> Report {
         let size = images.imageSize
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 10)

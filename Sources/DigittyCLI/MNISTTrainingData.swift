@@ -96,9 +96,3 @@ enum IDXReader {
         return try LabelledImages(pixels: Array(images[16...]), labels: classes, height: rows, width: columns)
     }
 }
-
-/// A user-facing error: one line on stderr, exit status 1.
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

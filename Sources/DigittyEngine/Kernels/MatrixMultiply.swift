@@ -4,16 +4,24 @@ import Dispatch
 public enum MatrixMultiply {
     /// `c[m×n] = a[m×k] · b[k×n] (+ bias[n] on every row)`, all row-major and densely packed.
     ///
-    /// Rows of `a` are processed four at a time so that each loaded row of `b` feeds four accumulators.
-    /// Rows left over are done one at a time, skipping zero entries of `a` (after ReLU and pooling most
-    /// activations are zero, so a single image streams only the rows of `b` it needs).
+    /// Dense rows of `a` are processed four at a time so that each loaded row of `b` feeds four accumulators.
+    /// Sparse rows (a quarter or more zeros, as after ReLU and pooling) and rows left over are done one at a
+    /// time, skipping the zero entries, so they stream only the rows of `b` they need.
     public static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
         m: Int, k: Int, n: Int, bias: UnsafePointer<Float>? = nil
     ) {
         var row = 0
         while row + 4 <= m {
-            multiplyFourRows(a + row * k, b, c + row * n, k: k, n: n, bias: bias)
+            var zeros = 0
+            for index in 0..<4 * k where a[row * k + index] == 0 { zeros += 1 }
+            if zeros * 4 >= 4 * k {
+                for sparseRow in row..<row + 4 {
+                    multiplySparseRow(a + sparseRow * k, b, c + sparseRow * n, k: k, n: n, bias: bias)
+                }
+            } else {
+                multiplyFourRows(a + row * k, b, c + row * n, k: k, n: n, bias: bias)
+            }
             row += 4
         }
         while row < m {
@@ -95,34 +103,73 @@ public enum MatrixMultiply {
         }
     }
 
+    /// One row of `a` times `b`: the non-zero entries of the row are gathered first, then each block of
+    /// output columns is accumulated in registers over just those rows of `b`.
     private static func multiplySparseRow(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         k: Int, n: Int, bias: UnsafePointer<Float>?
     ) {
-        if let bias {
-            c.update(from: bias, count: n)
-        } else {
-            c.update(repeating: 0, count: n)
-        }
-        let vectorEnd = n & ~15
-        for index in 0..<k {
-            let value = a[index]
-            if value == 0 { continue }
-            let scale = SIMD16<Float>(repeating: value)
-            let bRow = b + index * n
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { nonZero in
+            var count = 0
+            for index in 0..<k where a[index] != 0 {
+                nonZero[count] = index
+                count += 1
+            }
+            let rows = UnsafeBufferPointer(rebasing: nonZero[0..<count])
             var column = 0
-            while column < vectorEnd {
-                let target = UnsafeMutableRawPointer(c + column)
-                var sum = target.loadUnaligned(as: SIMD16<Float>.self)
-                sum.addProduct(scale, UnsafeRawPointer(bRow + column).loadUnaligned(as: SIMD16<Float>.self))
-                target.storeBytes(of: sum, as: SIMD16<Float>.self)
+            while column + 64 <= n {
+                sparseBlock64(a, b, c, rows, n: n, column: column, bias: bias)
+                column += 64
+            }
+            while column + 16 <= n {
+                sparseBlock(SIMD16<Float>.self, a, b, c, rows, n: n, column: column, bias: bias)
                 column += 16
             }
             while column < n {
-                c[column] += value * bRow[column]
+                var sum = bias?[column] ?? 0
+                for index in rows { sum += a[index] * b[index * n + column] }
+                c[column] = sum
                 column += 1
             }
         }
+    }
+
+    /// 64 columns as four explicit SIMD16 accumulators (a generic SIMD64 compiles to slow code).
+    @inline(__always)
+    private static func sparseBlock64(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        _ rows: UnsafeBufferPointer<Int>, n: Int, column: Int, bias: UnsafePointer<Float>?
+    ) {
+        func load(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
+            UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
+        }
+        var (s0, s1, s2, s3) = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
+        if let bias {
+            (s0, s1, s2, s3) = (load(bias + column), load(bias + column + 16), load(bias + column + 32), load(bias + column + 48))
+        }
+        for index in rows {
+            let scale = SIMD16<Float>(repeating: a[index])
+            let row = b + index * n + column
+            s0 = s0.addingProduct(scale, load(row))
+            s1 = s1.addingProduct(scale, load(row + 16))
+            s2 = s2.addingProduct(scale, load(row + 32))
+            s3 = s3.addingProduct(scale, load(row + 48))
+        }
+        for (offset, sum) in [s0, s1, s2, s3].enumerated() {
+            UnsafeMutableRawPointer(c + column + 16 * offset).storeBytes(of: sum, as: SIMD16<Float>.self)
+        }
+    }
+
+    @inline(__always)
+    private static func sparseBlock<V: SIMD>(
+        _: V.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        _ rows: UnsafeBufferPointer<Int>, n: Int, column: Int, bias: UnsafePointer<Float>?
+    ) where V.Scalar == Float {
+        var sum = bias.map { UnsafeRawPointer($0 + column).loadUnaligned(as: V.self) } ?? V()
+        for index in rows {
+            sum = sum.addingProduct(V(repeating: a[index]), UnsafeRawPointer(b + index * n + column).loadUnaligned(as: V.self))
+        }
+        UnsafeMutableRawPointer(c + column).storeBytes(of: sum, as: V.self)
     }
 }
 

@@ -42,20 +42,37 @@ public struct Conv2D: Layer {
         return [rows, columns, filters]
     }
 
-    public func forward(_ input: Tensor) -> Tensor {
+    public func forward(_ input: Tensor) -> Tensor { forward(input, then: .none) }
+
+    /// What runs fused after the convolution, in the same pass over the output.
+    enum Epilogue { case none, relu, reluMaxPool2x2 }
+
+    /// The convolution, optionally followed by ReLU, or by ReLU and 2×2 max pooling with stride 2.
+    func forward(_ input: Tensor, then epilogue: Epilogue) -> Tensor {
         let batch = input.shape[0], height = input.shape[1], width = input.shape[2]
         let (outHeight, padTop) = padding.geometry(length: height, size: kernelSize, stride: stride)
         let (outWidth, padLeft) = padding.geometry(length: width, size: kernelSize, stride: stride)
-        var output = Tensor(shape: [batch, outHeight, outWidth, filters])
-        let geometry = ConvolutionGeometry(
+        let pooled = epilogue == .reluMaxPool2x2
+        let (storedHeight, storedWidth) = pooled ? (outHeight / 2, outWidth / 2) : (outHeight, outWidth)
+        var output = Tensor(shape: [batch, storedHeight, storedWidth, filters])
+        let convolution = DirectConvolution(
             height: height, width: width, channels: inputChannels, outHeight: outHeight, outWidth: outWidth,
             filters: filters, kernel: kernelSize, stride: stride, padTop: padTop, padLeft: padLeft)
+        let (inputSize, outputSize) = (height * width * inputChannels, storedHeight * storedWidth * filters)
         input.scalars.withUnsafeBufferPointer { source in
             weight.scalars.withUnsafeBufferPointer { weights in
                 bias.scalars.withUnsafeBufferPointer { biases in
                     output.scalars.withUnsafeMutableBufferPointer { destination in
-                        geometry.run(batch: batch, input: source.baseAddress!, weights: weights.baseAddress!,
-                                     bias: biases.baseAddress!, output: destination.baseAddress!)
+                        for image in 0..<batch {
+                            let (from, to) = (source.baseAddress! + image * inputSize,
+                                              destination.baseAddress! + image * outputSize)
+                            if pooled {
+                                convolution.convolveReLUMaxPool(from, weights.baseAddress!, biases.baseAddress!, to)
+                            } else {
+                                convolution.convolve(from, weights.baseAddress!, biases.baseAddress!, to,
+                                                     relu: epilogue == .relu)
+                            }
+                        }
                     }
                 }
             }
@@ -64,66 +81,3 @@ public struct Conv2D: Layer {
     }
 }
 
-/// The sizes of one convolution, and its direct NHWC kernel.
-struct ConvolutionGeometry: Sendable {
-    let height, width, channels, outHeight, outWidth, filters, kernel, stride, padTop, padLeft: Int
-
-    /// Convolves `batch` images, spreading the images over the cores.
-    func run(batch: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-             output: UnsafeMutablePointer<Float>) {
-        let inputSize = height * width * channels, outputSize = outHeight * outWidth * filters
-        let work = batch * outputSize * kernel * kernel * channels
-        let addresses = (Int(bitPattern: input), Int(bitPattern: weights), Int(bitPattern: bias),
-                         Int(bitPattern: output))
-        Parallel.forEachChunk(items: batch, work: work) { images in
-            let input = UnsafePointer<Float>(bitPattern: addresses.0)!
-            let weights = UnsafePointer<Float>(bitPattern: addresses.1)!
-            let bias = UnsafePointer<Float>(bitPattern: addresses.2)!
-            let output = UnsafeMutablePointer<Float>(bitPattern: addresses.3)!
-            for image in images {
-                convolve(input + image * inputSize, weights, bias, output + image * outputSize)
-            }
-        }
-    }
-
-    /// One image: every output pixel starts at the bias and adds `x · weight[ky, kx, c, :]` for each input
-    /// value `x` under the window, vectorised across the output channels. Zero inputs are skipped.
-    func convolve(_ input: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                  _ output: UnsafeMutablePointer<Float>) {
-        let vectorEnd = filters & ~7
-        for outRow in 0..<outHeight {
-            for outColumn in 0..<outWidth {
-                let target = output + (outRow * outWidth + outColumn) * filters
-                target.update(from: bias, count: filters)
-                for kernelRow in 0..<kernel {
-                    let row = outRow * stride + kernelRow - padTop
-                    if row < 0 || row >= height { continue }
-                    for kernelColumn in 0..<kernel {
-                        let column = outColumn * stride + kernelColumn - padLeft
-                        if column < 0 || column >= width { continue }
-                        let pixel = input + (row * width + column) * channels
-                        let tap = weights + (kernelRow * kernel + kernelColumn) * channels * filters
-                        for channel in 0..<channels {
-                            let value = pixel[channel]
-                            if value == 0 { continue }
-                            let scale = SIMD8<Float>(repeating: value)
-                            let weightRow = tap + channel * filters
-                            var filter = 0
-                            while filter < vectorEnd {
-                                let destination = UnsafeMutableRawPointer(target + filter)
-                                let sum = destination.loadUnaligned(as: SIMD8<Float>.self).addingProduct(
-                                    scale, UnsafeRawPointer(weightRow + filter).loadUnaligned(as: SIMD8<Float>.self))
-                                destination.storeBytes(of: sum, as: SIMD8<Float>.self)
-                                filter += 8
-                            }
-                            while filter < filters {
-                                target[filter] += value * weightRow[filter]
-                                filter += 1
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}

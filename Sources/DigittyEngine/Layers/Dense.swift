@@ -29,16 +29,21 @@ public struct Dense: Layer {
         return [units]
     }
 
-    public func forward(_ input: Tensor) -> Tensor {
+    public func forward(_ input: Tensor) -> Tensor { forward(input, relu: false) }
+
+    /// The layer, optionally followed by ReLU in the same pass.
+    func forward(_ input: Tensor, relu: Bool) -> Tensor {
         let batch = input.shape[0]
         var output = Tensor(shape: [batch, units])
         input.scalars.withUnsafeBufferPointer { a in
             weight.scalars.withUnsafeBufferPointer { b in
                 bias.scalars.withUnsafeBufferPointer { biases in
                     output.scalars.withUnsafeMutableBufferPointer { c in
-                        MatrixMultiply.parallelMultiply(a.baseAddress!, b.baseAddress!, into: c.baseAddress!,
-                                                        m: batch, k: inputFeatures, n: units,
-                                                        bias: biases.baseAddress!)
+                        MatrixMultiply.multiply(a.baseAddress!, b.baseAddress!, into: c.baseAddress!,
+                                                m: batch, k: inputFeatures, n: units, bias: biases.baseAddress!)
+                        if relu {
+                            for index in c.indices where !(c[index] > 0) { c[index] = 0 }
+                        }
                     }
                 }
             }

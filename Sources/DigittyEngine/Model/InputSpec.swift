@@ -43,6 +43,10 @@ public struct InputSpec: Codable, Sendable, Equatable {
 
     /// MNIST as the original project used it: 28×28×1 NHWC, pixels / 255.
     public static let mnist = InputSpec()
+
+    enum CodingKeys: String, CodingKey {
+        case height, width, scaling, sampleShape = "sample_shape", mnistPreprocessing = "mnist_preprocessing"
+    }
 }
 
 extension InputSpec.Scaling {

@@ -8,6 +8,8 @@ public struct SequentialModel: ImageClassifier {
     public let provenance: ModelProvenance
     /// The per-sample shape after each layer (`shapes[0]` is the input, `shapes.last` the output).
     public let shapes: [[Int]]
+    /// How the layers are run.
+    let plan: InferencePlan
 
     /// Builds a model and checks that every layer accepts the previous layer's output.
     public init(name: String, input: InputSpec = .mnist, layers: [any Layer],
@@ -29,6 +31,7 @@ public struct SequentialModel: ImageClassifier {
         self.layers = layers
         self.provenance = provenance
         self.shapes = shapes
+        plan = InferencePlan(layers: layers)
     }
 
     /// Builds a model from its architecture and a lookup of weights named `layers.<index>.<parameter>`.
@@ -72,11 +75,7 @@ public struct SequentialModel: ImageClassifier {
         guard Array(batch.shape.dropFirst()) == input.sampleShape, batch.rank >= 1 else {
             throw .badInput("expected [batch] + \(input.sampleShape), got \(batch.shape)")
         }
-        var activations = batch
-        for layer in layers {
-            activations = layer.forward(activations)
-        }
-        return activations
+        return plan.run(batch, outputShape: shapes.last ?? [])
     }
 
     public func probabilities(for images: Tensor) throws(ModelError) -> Tensor {

@@ -1,0 +1,31 @@
+import Testing
+@testable import DigittyEngine
+
+@Suite struct MatrixMultiplyTests {
+    /// Sizes that cover the four-row blocks, leftover rows, 16-wide column blocks and leftover columns.
+    @Test(arguments: [(1, 5, 10), (3, 7, 16), (4, 9, 33), (9, 64, 128), (13, 100, 37), (64, 300, 128)])
+    func matchesReference(m: Int, k: Int, n: Int) {
+        var random = TestRandom(seed: UInt64(m * 1000 + k * 10 + n))
+        let a = random.tensor([m, k], zeroFraction: 0.4).scalars
+        let b = random.tensor([k, n]).scalars
+        let bias = random.tensor([n]).scalars
+        for useBias in [false, true] {
+            var c = [Float](repeating: .nan, count: m * n)
+            c.withUnsafeMutableBufferPointer { out in
+                MatrixMultiply.parallelMultiply(a, b, into: out.baseAddress!, m: m, k: k, n: n, bias: useBias ? bias : nil)
+            }
+            let expected = Reference.matrixProduct(a, b, m: m, k: k, n: n, bias: useBias ? bias : nil)
+            #expect(maxDifference(c, expected) < 1e-4)
+        }
+    }
+
+    @Test func splitsLargeProductsAcrossCoresWithTheSameResult() {
+        var random = TestRandom(seed: 7)
+        let (m, k, n) = (257, 600, 48)
+        let a = random.tensor([m, k]).scalars, b = random.tensor([k, n]).scalars
+        var serial = [Float](repeating: 0, count: m * n), parallel = serial
+        serial.withUnsafeMutableBufferPointer { MatrixMultiply.multiply(a, b, into: $0.baseAddress!, m: m, k: k, n: n) }
+        parallel.withUnsafeMutableBufferPointer { MatrixMultiply.parallelMultiply(a, b, into: $0.baseAddress!, m: m, k: k, n: n) }
+        #expect(serial == parallel)
+    }
+}
