@@ -11,6 +11,8 @@ struct Digitty: AsyncParsableCommand {
             PredictCommand.self,
             BenchCommand.self,
             TrainCommand.self,
+            ExperimentCommand.self,
+            EvalCommand.self,
             ServeCommand.self,
         ],
         defaultSubcommand: DrawCommand.self
