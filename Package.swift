@@ -1,11 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The hot loops are written with SIMD types; let the compiler use AVX2 and FMA for them.
+/// The hot loops are written with SIMD types; let the compiler use AVX2 and FMA for them, and optimise them
+/// in debug builds too (unoptimised SIMD code is ~150× slower, which would make the tests crawl).
 #if arch(x86_64)
-let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
 #else
-let vectorFlags: [SwiftSetting] = []
+let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 #endif
 
 let package = Package(
@@ -20,6 +21,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // The CNN engine: tensors, layers, inference, training, model files. No UI.
@@ -34,17 +42,47 @@ let package = Package(
             dependencies: ["DigittyEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: vectorFlags
         ),
+        // ncursesw, behind a C shim (its macros and globals do not import into Swift).
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The terminal app: canvas, input decoding, layout and rendering in plain Swift; ncurses in one adapter.
+        .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "CNcursesw"]),
+        // `digitty serve`: the prediction API, the drawing page, metrics, on Hummingbird.
+        .target(
+            name: "DigittyServer",
+            dependencies: [
+                "DigittyEngine", "DigittyVision",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Logging training runs to an MLflow tracking server over its REST API.
+        .target(name: "DigittyTracking"),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",
             dependencies: [
-                "DigittyEngine", "DigittyVision", "DigittyONNX",
+                "DigittyEngine", "DigittyVision", "DigittyONNX", "DigittyTerminal", "DigittyServer", "DigittyTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorFlags
         ),
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
+        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"]),
+        .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
+        .testTarget(name: "DigittyServerTests", dependencies: [
+            "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
     ]
 )

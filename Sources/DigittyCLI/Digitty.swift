@@ -7,8 +7,14 @@ struct Digitty: AsyncParsableCommand {
         commandName: "digitty",
         abstract: "Handwritten digit recognition in the terminal, with a CNN engine in pure Swift.",
         subcommands: [
+            DrawCommand.self,
             PredictCommand.self,
             BenchCommand.self,
-        ]
+            TrainCommand.self,
+            ExperimentCommand.self,
+            EvalCommand.self,
+            ServeCommand.self,
+        ],
+        defaultSubcommand: DrawCommand.self
     )
 }

@@ -4,16 +4,24 @@ import Dispatch
 public enum MatrixMultiply {
     /// `c[m×n] = a[m×k] · b[k×n] (+ bias[n] on every row)`, all row-major and densely packed.
     ///
-    /// Rows of `a` are processed four at a time so that each loaded row of `b` feeds four accumulators.
-    /// Rows left over are done one at a time, skipping zero entries of `a` (after ReLU and pooling most
-    /// activations are zero, so a single image streams only the rows of `b` it needs).
+    /// Dense rows of `a` are processed four at a time so that each loaded row of `b` feeds four accumulators.
+    /// Sparse rows (a quarter or more zeros, as after ReLU and pooling) and rows left over are done one at a
+    /// time, skipping the zero entries, so they stream only the rows of `b` they need.
     public static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
         m: Int, k: Int, n: Int, bias: UnsafePointer<Float>? = nil
     ) {
         var row = 0
         while row + 4 <= m {
-            multiplyFourRows(a + row * k, b, c + row * n, k: k, n: n, bias: bias)
+            var zeros = 0
+            for index in 0..<4 * k where a[row * k + index] == 0 { zeros += 1 }
+            if zeros * 4 >= 4 * k {
+                for sparseRow in row..<row + 4 {
+                    multiplySparseRow(a + sparseRow * k, b, c + sparseRow * n, k: k, n: n, bias: bias)
+                }
+            } else {
+                multiplyFourRows(a + row * k, b, c + row * n, k: k, n: n, bias: bias)
+            }
             row += 4
         }
         while row < m {

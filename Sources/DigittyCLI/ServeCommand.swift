@@ -1,0 +1,64 @@
+import ArgumentParser
+import DigittyServer
+import Foundation
+
+/// `digitty serve`: the prediction API and the drawing page over HTTP.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve predictions over HTTP (POST /predict) and the drawing page (GET /).",
+        discussion: """
+        Endpoints: POST /predict (a PNG or PGM body, or JSON {"pixels": [784 numbers 0-255]} or \
+        {"image": "<base64 PNG>"}, optional ?model=NAME), GET /models, GET /healthz, GET /metrics (Prometheus), \
+        GET / (the page). Stops gracefully on SIGINT or SIGTERM.
+        """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free port, printed at start).")
+    var port = 8080
+
+    @Option(name: .customLong("model"), help: "A model file to serve (repeat for several; the first is the default).")
+    var models: [String] = []
+
+    @Option(help: "Largest request body in bytes.")
+    var maxBody = ServerLimits().maxBodyBytes
+
+    @Option(help: "Largest number of predictions running at once (more are answered 503).")
+    var maxConcurrent = ServerLimits().maxConcurrentPredictions
+
+    @Option(help: "Seconds a request body may take to arrive.")
+    var timeout = 10.0
+
+    @Flag(help: "Log only warnings and errors (no access log).")
+    var quiet = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard maxBody > 0, maxConcurrent > 0, timeout > 0, timeout.isFinite else {
+            throw ValidationError("--max-body, --max-concurrent and --timeout must be positive")
+        }
+    }
+
+    func run() async throws {
+        let catalog: ModelCatalog
+        do {
+            catalog = try ModelCatalog.load(paths: models)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        var limits = ServerLimits()
+        limits.maxBodyBytes = maxBody
+        limits.maxConcurrentPredictions = maxConcurrent
+        limits.requestTimeout = .milliseconds(Int64(timeout * 1000))
+        let server = PredictionServer(catalog: catalog, limits: limits)
+        let host = self.host
+        let names = catalog.names.joined(separator: ", ")
+        try await server.run(host: host, port: port, logLevel: quiet ? .warning : .info) { bound in
+            let line = "digitty serving \(names) on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+}

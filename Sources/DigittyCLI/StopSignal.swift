@@ -1,0 +1,37 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Turns SIGINT and SIGTERM into a flag that a training loop polls between batches, so an interrupted run
+/// finishes its batch, saves a checkpoint and exits cleanly instead of dying mid-write.
+final class StopSignal: Sendable {
+    private let raised = Atomic<Int32>(0)
+    /// Kept alive for the process's lifetime; only touched in `init`.
+    nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
+
+    /// Starts catching SIGINT and SIGTERM (a second signal while stopping ends the process as usual).
+    init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.receive(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func receive(_ number: Int32) {
+        if raised.exchange(number, ordering: .relaxed) != 0 {
+            signal(number, SIG_DFL)
+            raise(number)
+        }
+    }
+
+    /// The signal received, if any.
+    var signalNumber: Int32? {
+        let value = raised.load(ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
+
+    var isRaised: Bool { signalNumber != nil }
+}

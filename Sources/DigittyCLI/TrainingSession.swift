@@ -1,0 +1,81 @@
+import DigittyEngine
+import Foundation
+
+/// One training run as the CLI drives it: resume from a checkpoint if asked, train epoch by epoch with a
+/// live progress line, checkpoint after every epoch (and when interrupted), then save the best model with
+/// its provenance and report the test accuracy.
+struct TrainingSession {
+    var name: String
+    var configuration: TrainingConfiguration
+    var data: MNISTTrainingData
+    var output: URL
+    var checkpoint: URL
+    var resume: Bool
+    /// Called after every epoch with the metrics of all epochs so far (e.g. to write metrics.csv).
+    var onEpoch: ([EpochMetrics]) throws -> Void = { _ in }
+
+    enum Outcome {
+        case finished(model: SequentialModel, testAccuracy: Double, history: [EpochMetrics], seconds: Double)
+        case interrupted(signal: Int32)
+    }
+
+    func run(stop: StopSignal, progress: ProgressLine) throws -> Outcome {
+        let trainer = try Trainer(name: name, configuration: configuration, training: data.training,
+                                  validation: data.validation)
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+                throw CLIError("no checkpoint at \(checkpoint.path) to resume from")
+            }
+            try trainer.restore(try TrainingCheckpoint.load(contentsOf: checkpoint))
+            progress.print("resuming \(name) at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch)")
+        }
+        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let started = Date()
+        while !trainer.isFinished {
+            let metrics = trainer.runEpoch(progress: { progress.update(ProgressLine.describe($0)) },
+                                           shouldStop: { stop.isRaised })
+            try trainer.checkpoint().save(to: checkpoint)
+            guard let metrics else {
+                progress.print("interrupted: finished the batch, saved \(checkpoint.path); continue with --resume")
+                return .interrupted(signal: stop.signalNumber ?? SIGINT)
+            }
+            progress.print(String(format: "epoch %d/%d: loss %.4f, accuracy %.2f%%, validation %.2f%%, %.1f s (%d images/s)",
+                                  metrics.epoch, configuration.epochs, metrics.loss, metrics.accuracy * 100,
+                                  (metrics.validationAccuracy ?? 0) * 100, metrics.seconds, Int(metrics.imagesPerSecond)))
+            try onEpoch(trainer.state.history)
+            if stop.isRaised && !trainer.isFinished {
+                progress.print("interrupted: saved \(checkpoint.path); continue with --resume")
+                return .interrupted(signal: stop.signalNumber ?? SIGINT)
+            }
+        }
+        let test = trainer.evaluateBest(data.test)
+        let state = trainer.state
+        let provenance = ModelProvenance(
+            trainedWith: "digitty train (architecture \(configuration.architecture))",
+            dataset: data.summary,
+            augmentation: configuration.augmentation?.summary ?? "none",
+            epochs: configuration.epochs, batchSize: configuration.batchSize,
+            learningRate: configuration.learningRate, optimizer: configuration.optimizer.description,
+            seed: configuration.seed, validationAccuracy: state.bestValidationAccuracy,
+            testAccuracy: test.accuracy, dataChecksums: data.checksums,
+            created: ISO8601DateFormatter().string(from: Date()),
+            notes: "best epoch on validation: \(state.bestEpoch ?? configuration.epochs) of \(configuration.epochs)"
+                + (configuration.learningRateDecay != 1 ? "; learning rate ×\(configuration.learningRateDecay) per epoch" : ""))
+        let model = try trainer.finalModel(provenance: provenance)
+        try ModelFile.save(model, to: output)
+        try? FileManager.default.removeItem(at: checkpoint)
+        return .finished(model: model, testAccuracy: test.accuracy, history: state.history,
+                         seconds: Date().timeIntervalSince(started))
+    }
+}
+
+/// Where MNIST is: `--data DIR`, else `$DIGITTY_DATA`, else the per-user cache.
+func mnistDirectory(_ option: String?) -> URL {
+    if let option { return URL(fileURLWithPath: option) }
+    if let environment = ProcessInfo.processInfo.environment["DIGITTY_DATA"], !environment.isEmpty {
+        return URL(fileURLWithPath: environment)
+    }
+    let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+    return cache.appendingPathComponent("digitty/mnist")
+}

@@ -1,0 +1,81 @@
+/// A small, allocation-light JSON writer for the hot `/predict` answer and error bodies.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    /// Writes `{…}` whose fields `body` adds.
+    mutating func object(_ body: (inout ObjectWriter) -> Void) {
+        var object = ObjectWriter(writer: self)
+        self = JSONWriter()
+        object.writer.bytes.append(UInt8(ascii: "{"))
+        body(&object)
+        object.writer.bytes.append(UInt8(ascii: "}"))
+        self = object.writer
+    }
+
+    mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for unit in value.utf8 {
+            switch unit {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(unit >> 4)], hex[Int(unit & 15)]])
+            default: bytes.append(unit)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func number(_ value: Float) {
+        bytes.append(contentsOf: (value.isFinite ? "\(value)" : "0").utf8)
+    }
+
+    mutating func integer(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// Adds the fields of one object, with commas between them.
+    struct ObjectWriter {
+        fileprivate var writer: JSONWriter
+        private var first = true
+
+        fileprivate init(writer: JSONWriter) { self.writer = writer }
+
+        private mutating func key(_ name: String) {
+            if !first { writer.bytes.append(UInt8(ascii: ",")) }
+            first = false
+            writer.string(name)
+            writer.bytes.append(UInt8(ascii: ":"))
+        }
+
+        mutating func field(_ name: String, _ value: String) { key(name); writer.string(value) }
+        mutating func field(_ name: String, _ value: Int) { key(name); writer.integer(value) }
+        mutating func field(_ name: String, _ value: Bool) { key(name); writer.raw(value ? "true" : "false") }
+        mutating func field(_ name: String, numbers: [Float]) {
+            key(name)
+            writer.bytes.append(UInt8(ascii: "["))
+            for (index, value) in numbers.enumerated() {
+                if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+                writer.number(value)
+            }
+            writer.bytes.append(UInt8(ascii: "]"))
+        }
+        mutating func field(_ name: String, integers: [UInt8]) {
+            key(name)
+            writer.bytes.append(UInt8(ascii: "["))
+            for (index, value) in integers.enumerated() {
+                if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+                writer.integer(Int(value))
+            }
+            writer.bytes.append(UInt8(ascii: "]"))
+        }
+    }
+}

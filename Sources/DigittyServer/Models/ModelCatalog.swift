@@ -1,0 +1,86 @@
+import DigittyEngine
+import Foundation
+
+/// The models a server answers with, loaded once and shared by every request (they are immutable).
+/// The first model is the default, used when a request names none.
+public struct ModelCatalog: Sendable {
+    /// The models in the order given, with unique names.
+    public let models: [any ImageClassifier]
+    private let byName: [String: Int]
+
+    /// A catalog of already loaded models; names that repeat get `-2`, `-3`… suffixes.
+    public init(models: [any ImageClassifier]) throws(ModelCatalogError) {
+        guard !models.isEmpty else { throw .noModels }
+        var byName: [String: Int] = [:]
+        var renamed: [any ImageClassifier] = []
+        for model in models {
+            var name = model.name
+            var suffix = 2
+            while byName[name] != nil {
+                name = "\(model.name)-\(suffix)"
+                suffix += 1
+            }
+            byName[name] = renamed.count
+            renamed.append(name == model.name ? model : RenamedClassifier(base: model, name: name))
+        }
+        self.models = renamed
+        self.byName = byName
+    }
+
+    /// Loads model files (`.safetensors`; `.onnx` once the engine reads it), or the default model when
+    /// `paths` is empty.
+    public static func load(paths: [String]) throws(ModelCatalogError) -> ModelCatalog {
+        var urls = paths.map { URL(fileURLWithPath: $0) }
+        if urls.isEmpty {
+            guard let url = ModelLocator.defaultModel() else { throw .noDefaultModel }
+            urls = [url]
+        }
+        var models: [any ImageClassifier] = []
+        for url in urls { models.append(try loadModel(at: url)) }
+        return try ModelCatalog(models: models)
+    }
+
+    /// The one place the server reads a model file.
+    static func loadModel(at url: URL) throws(ModelCatalogError) -> any ImageClassifier {
+        do {
+            return try ModelFile.load(contentsOf: url)
+        } catch {
+            throw .unreadable(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// The default model (the first).
+    public var defaultModel: any ImageClassifier { models[0] }
+
+    /// The model called `name`, or nil.
+    public func model(named name: String) -> (any ImageClassifier)? {
+        byName[name].map { models[$0] }
+    }
+
+    /// The loaded models' names, default first.
+    public var names: [String] { models.map(\.name) }
+}
+
+/// Why the server's models could not be loaded.
+public enum ModelCatalogError: Error, CustomStringConvertible {
+    case noModels
+    case noDefaultModel
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noModels: "no models to serve"
+        case .noDefaultModel: "no default model found (set DIGITTY_MODEL or pass --model PATH)"
+        case let .unreadable(path, reason): "cannot load model \(path): \(reason)"
+        }
+    }
+}
+
+/// A model served under another name (when two files have the same one).
+struct RenamedClassifier: ImageClassifier {
+    let base: any ImageClassifier
+    let name: String
+    var input: InputSpec { base.input }
+    var provenance: ModelProvenance { base.provenance }
+    func probabilities(for images: Tensor) throws(ModelError) -> Tensor { try base.probabilities(for: images) }
+}

@@ -1,0 +1,161 @@
+import DigittyEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import UnixSignals
+
+/// `digitty serve`: the prediction API, the drawing page and the metrics over HTTP, on Hummingbird.
+///
+/// Endpoints: `POST /predict`, `GET /models`, `GET /healthz`, `GET /metrics`, and the page at `GET /`.
+/// Models are loaded once and shared by every request.
+public struct PredictionServer: Sendable {
+    /// The models served; the first is the default.
+    public let catalog: ModelCatalog
+    /// Body, image, time and concurrency limits.
+    public let limits: ServerLimits
+    /// Request counts and latencies, exported by `GET /metrics`.
+    public let metrics = ServerMetrics()
+    private let limiter: ConcurrencyLimiter
+    private let modelsJSON: [UInt8]
+
+    public init(catalog: ModelCatalog, limits: ServerLimits = ServerLimits()) {
+        self.catalog = catalog
+        self.limits = limits
+        self.limiter = ConcurrencyLimiter(limit: limits.maxConcurrentPredictions)
+        let descriptions = catalog.models.enumerated().map { ModelDescription($0.element, isDefault: $0.offset == 0) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        self.modelsJSON = (try? [UInt8](encoder.encode(["models": descriptions]))) ?? Array(#"{"models":[]}"#.utf8)
+    }
+
+    /// The server as a Hummingbird application bound to `host:port` (port 0 picks a free port).
+    /// `onRunning` receives the port actually bound once the server accepts connections.
+    /// Run it with `runService()` to stop gracefully on SIGINT/SIGTERM, or inside a `ServiceGroup`.
+    public func makeApplication(host: String, port: Int, logger: Logger,
+                                onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var http = HTTP1Channel.Configuration()
+        http.idleTimeout = TimeAmount.nanoseconds(limits.idleTimeout.components.seconds * 1_000_000_000
+                                        + limits.idleTimeout.components.attoseconds / 1_000_000_000)
+        return Application(
+            router: makeRouter(logger: logger),
+            server: .http1(configuration: http),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "digitty",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    /// The routes and middleware, outermost first: access log, metrics, JSON errors.
+    public func makeRouter(logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: AccessLogMiddleware(logger: logger))
+        router.add(middleware: MetricsMiddleware(metrics: metrics, knownPaths: Self.paths))
+        router.add(middleware: JSONErrorMiddleware())
+
+        router.post("/predict") { request, _ in try await predict(request) }
+        router.get("/models") { _, _ in json(modelsJSON) }
+        router.get("/healthz") { _, _ in
+            var writer = JSONWriter()
+            writer.object { object in
+                object.field("status", "ok")
+                object.field("models", catalog.models.count)
+            }
+            return json(writer.bytes)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        for asset in WebPage.assets {
+            router.get(RouterPath(stringLiteral: asset.path)) { _, _ in
+                Response(status: .ok, headers: WebPage.headers(contentType: asset.contentType),
+                         body: .init(byteBuffer: ByteBuffer(string: asset.content)))
+            }
+        }
+        return router
+    }
+
+    static let paths: Set<String> = Set(["/predict", "/models", "/healthz", "/metrics"] + WebPage.assets.map(\.path))
+
+    /// `POST /predict[?model=NAME]`.
+    func predict(_ request: Request) async throws -> Response {
+        guard limiter.tryAcquire() else {
+            var error = APIError(.serviceUnavailable, "the server is busy (\(limiter.limit) predictions in progress); retry shortly")
+            error.headers[.retryAfter] = "1"
+            throw error
+        }
+        defer { limiter.release() }
+        let model = try model(named: request.uri.queryParameters["model"].map(String.init))
+        let body = try await collectBody(of: request)
+        let contentType = request.headers[.contentType].map(Self.mediaType)
+        let image = try ImageRequest.image(from: body, contentType: contentType, limits: limits)
+        let prediction = try Prediction.run(model, on: image)
+        metrics.recordPrediction(model: model.name, empty: prediction.isEmpty)
+        return json(prediction.json)
+    }
+
+    /// The model a request names, or the default; 404 for a name not loaded.
+    func model(named name: String?) throws(APIError) -> any ImageClassifier {
+        guard let name, !name.isEmpty else { return catalog.defaultModel }
+        guard let model = catalog.model(named: name) else {
+            let shown = name.count > 100 ? String(name.prefix(100)) + "…" : name
+            throw APIError(.notFound, "unknown model '\(shown)'; loaded: \(catalog.names.joined(separator: ", "))")
+        }
+        return model
+    }
+
+    /// The request body, at most `limits.maxBodyBytes` (413 beyond), within `limits.requestTimeout` (408 beyond).
+    func collectBody(of request: Request) async throws -> [UInt8] {
+        let maxBytes = limits.maxBodyBytes
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes {
+            throw APIError(.contentTooLarge, "the request body is \(declared) bytes; at most \(maxBytes) are accepted")
+        }
+        let timeout = limits.requestTimeout
+        let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                do {
+                    return try await request.body.collect(upTo: maxBytes)
+                } catch let error as HTTPError where error.status == .contentTooLarge {
+                    throw APIError(.contentTooLarge, "the request body is larger than \(maxBytes) bytes")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw APIError(.requestTimeout, "the request body did not arrive within \(timeout)")
+            }
+            return buffer
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    /// `image/png; charset=…` → `image/png`.
+    static func mediaType(_ header: String) -> String {
+        header.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    }
+}
+
+private func json(_ bytes: [UInt8]) -> Response {
+    Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+}
+
+extension PredictionServer {
+    /// Serves on `host:port` until SIGINT or SIGTERM, then stops accepting connections and lets the requests
+    /// in flight finish. Access log lines go to standard error; `onRunning` gets the bound port.
+    public func run(host: String, port: Int, logLevel: Logger.Level = .info,
+                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "digitty.serve", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = logLevel
+        let application = makeApplication(host: host, port: port, logger: logger, onRunning: onRunning)
+        try await application.runService(gracefulShutdownSignals: [UnixSignal.sigterm, UnixSignal.sigint])
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Reading image files of any supported format (PNG, PGM P2/P5) into grey images, telling the format by its
+/// first bytes. Colour becomes luminance and transparency is composited over white; values are as stored
+/// (0 = black, 1 = white), so a scan of dark ink on paper stays dark-on-light.
+public enum ImageFile {
+    /// The largest width or height accepted, checked before any pixel memory is allocated.
+    public static let maximumSide = 16_384
+    /// The largest number of pixels accepted (64 Mpixels).
+    public static let maximumPixels = 64 << 20
+    /// The largest file read (256 MiB).
+    public static let maximumFileSize = 256 << 20
+
+    /// Decodes a PNG or PGM image from its bytes.
+    public static func decode(_ bytes: [UInt8]) throws(ImageFileError) -> GrayImage {
+        if bytes.starts(with: PNG.signature) {
+            return try PNG.decode(bytes)
+        }
+        if bytes.count >= 2, bytes[0] == UInt8(ascii: "P"), bytes[1] == UInt8(ascii: "2") || bytes[1] == UInt8(ascii: "5") {
+            return try PGM.decode(bytes)
+        }
+        throw .unknownFormat(firstBytes: Array(bytes.prefix(8)))
+    }
+
+    /// Reads and decodes the image file at `url`.
+    public static func load(contentsOf url: URL) throws(ImageFileError) -> GrayImage {
+        try decode(readBytes(of: url))
+    }
+
+    /// Checks `width × height` against the limits before anything of that size is allocated.
+    static func checkDimensions(_ width: Int, _ height: Int, format: String) throws(ImageFileError) {
+        guard width > 0, height > 0, width <= maximumSide, height <= maximumSide, width * height <= maximumPixels else {
+            throw .badDimensions(format: format, width: width, height: height)
+        }
+    }
+
+    /// The file's bytes, refusing directories, unreadable paths and files over `maximumFileSize`.
+    static func readBytes(of url: URL) throws(ImageFileError) -> [UInt8] {
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "it is a directory") }
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            let data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+            guard data.count <= maximumFileSize else {
+                throw ImageFileError.unreadable(path: path, reason: "larger than \(maximumFileSize >> 20) MiB")
+            }
+            return [UInt8](data)
+        } catch let error as ImageFileError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import DigittyEngine
+@testable import DigittyServer
+import DigittyVision
+import Foundation
+import Testing
+
+@Suite("The 10,000 MNIST test digits over HTTP")
+struct MNISTAgreementTests {
+    static let mnist = TestModels.shared.appendingPathComponent("data/mnist")
+
+    @Test("posted as PNG, every test digit gets the label the library predicts directly",
+          .enabled(if: FileManager.default.fileExists(atPath: mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz").path),
+                   "skipped: the MNIST test files are not in ../shared/data/mnist"),
+          .enabled(if: ModelLocator.defaultModel().map { FileManager.default.fileExists(atPath: $0.path) } ?? false,
+                   "skipped: no default model (Models/default.safetensors)"))
+    func tenThousandDigits() async throws {
+        let model = try ModelFile.load(contentsOf: try #require(ModelLocator.defaultModel()))
+        let test = try MNISTDataset.load(directory: Self.mnist, split: .test)
+        #expect(test.count == 10_000)
+        let server = try await TestServer(models: [model])
+
+        // Direct: preprocessing, then one batch through the model.
+        var prepared: [Float] = []
+        prepared.reserveCapacity(test.count * 784)
+        for index in 0..<test.count {
+            let image = GrayImage(width: 28, height: 28, bytes: Array(test.images[index * 784..<(index + 1) * 784]))
+            prepared += try #require(MNISTPreprocessing.prepare(image)).pixels
+        }
+        let probabilities = try model.probabilities(for: Tensor(shape: [test.count, 28, 28, 1], scalars: prepared)).scalars
+        let direct = (0..<test.count).map { index in
+            let row = probabilities[index * 10..<(index + 1) * 10]
+            return row.indices.max { row[$0] < row[$1] }! - index * 10
+        }
+
+        // Served: eight clients posting PNG files.
+        let served = try await withThrowingTaskGroup(of: [(Int, Int)].self) { group in
+            for client in 0..<8 {
+                group.addTask {
+                    var labels: [(Int, Int)] = []
+                    for index in stride(from: client, to: test.count, by: 8) {
+                        let image = GrayImage(width: 28, height: 28, bytes: Array(test.images[index * 784..<(index + 1) * 784]))
+                        let answer = try await server.post(PNG.encode(image), contentType: "image/png")
+                        labels.append((index, answer.json["label"] as? Int ?? -1))
+                    }
+                    return labels
+                }
+            }
+            var all = [Int](repeating: -2, count: test.count)
+            for try await labels in group { for (index, label) in labels { all[index] = label } }
+            return all
+        }
+        let disagreements = (0..<test.count).filter { served[$0] != direct[$0] }
+        #expect(disagreements.isEmpty, "\(disagreements.count) digits differ, first: \(disagreements.prefix(10))")
+        let correct = (0..<test.count).filter { served[$0] == Int(test.labels[$0]) }.count
+        #expect(Double(correct) / Double(test.count) > 0.9, "accuracy over HTTP: \(correct) / \(test.count)")
+        try await server.stop()
+    }
+}

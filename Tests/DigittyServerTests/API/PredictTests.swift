@@ -1,0 +1,83 @@
+import DigittyEngine
+@testable import DigittyServer
+import DigittyVision
+import Foundation
+import Testing
+
+@Suite("POST /predict answers like the library", .serialized)
+struct PredictTests {
+    @Test("a PNG, a PGM, JSON pixels and a base64 PNG give the library's own prediction")
+    func everyBodyFormat() async throws {
+        let models = try TestModels.pair()
+        let server = try await TestServer(models: models)
+        let image = Drawings.seven()
+        let expected = try #require(try Drawings.direct(models[0], image))
+
+        let answers = [
+            try await server.post(PNG.encode(image), contentType: "image/png"),
+            try await server.post(PGM.encode(image), contentType: "image/x-portable-graymap"),
+            try await server.post(PNG.encode(image), contentType: "image/png; charset=binary"),
+            try await server.post(PNG.encode(image), contentType: nil),
+            try await server.postJSON(["pixels": image.bytes.map(Int.init)]),
+            try await server.postJSON(["image": Data(PNG.encode(image)).base64EncodedString()]),
+        ]
+        for answer in answers {
+            #expect(answer.status == 200, "\(answer.text)")
+            #expect(answer.header("Content-Type")?.hasPrefix("application/json") == true)
+            let json = answer.json
+            #expect(json["label"] as? Int == expected.label)
+            #expect(json["model"] as? String == "alpha")
+            #expect(json["empty"] as? Bool == false)
+            let probabilities = try #require(json["probabilities"] as? [Double])
+            #expect(probabilities.count == 10)
+            for (served, direct) in zip(probabilities, expected.probabilities) {
+                #expect(abs(served - Double(direct)) < 1e-6)
+            }
+            #expect(abs(probabilities.reduce(0, +) - 1) < 1e-4)
+            #expect((json["input"] as? [Int])?.map(UInt8.init) == expected.input)
+        }
+        try await server.stop()
+    }
+
+    @Test("dark ink on white paper is inverted first, as the CLI does")
+    func darkOnLight() async throws {
+        let models = try TestModels.pair()
+        let server = try await TestServer(models: models)
+        let paper = Drawings.inverted(Drawings.seven(size: 200))
+        let expected = try #require(try Drawings.direct(models[0], paper))
+        let answer = try await server.post(PNG.encode(paper), contentType: "image/png")
+        #expect(answer.status == 200)
+        #expect(answer.json["label"] as? Int == expected.label)
+        #expect((answer.json["input"] as? [Int])?.map(UInt8.init) == expected.input)
+        try await server.stop()
+    }
+
+    @Test("?model=NAME picks a loaded model")
+    func modelQuery() async throws {
+        let models = try TestModels.pair()
+        let server = try await TestServer(models: models)
+        let image = Drawings.seven()
+        let beta = try #require(try Drawings.direct(models[1], image))
+        let answer = try await server.post("/predict?model=beta", PNG.encode(image), contentType: "image/png")
+        #expect(answer.status == 200)
+        #expect(answer.json["model"] as? String == "beta")
+        let probabilities = try #require(answer.json["probabilities"] as? [Double])
+        for (served, direct) in zip(probabilities, beta.probabilities) { #expect(abs(served - Double(direct)) < 1e-6) }
+        try await server.stop()
+    }
+
+    @Test("an empty drawing answers empty: true and no label")
+    func emptyDrawing() async throws {
+        let server = try await TestServer(models: try TestModels.pair())
+        for answer in [
+            try await server.post(PNG.encode(GrayImage(width: 280, height: 280)), contentType: "image/png"),
+            try await server.postJSON(["pixels": [Int](repeating: 0, count: 784)]),
+        ] {
+            #expect(answer.status == 200)
+            #expect(answer.json["empty"] as? Bool == true)
+            #expect(answer.json["label"] == nil)
+            #expect(answer.json["model"] as? String == "alpha")
+        }
+        try await server.stop()
+    }
+}

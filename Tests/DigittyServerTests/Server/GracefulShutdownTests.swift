@@ -1,0 +1,32 @@
+@testable import DigittyServer
+import DigittyVision
+import Foundation
+import Testing
+
+@Suite("Graceful shutdown")
+struct GracefulShutdownTests {
+    @Test("a request in flight when shutdown begins is answered; then the server stops")
+    func inFlightRequestFinishes() async throws {
+        let server = try await TestServer(models: try TestModels.pair())
+        let body = PNG.encode(Drawings.seven())
+        let client = try RawHTTPClient(port: server.port)
+        client.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: \(body.count)\r\n\r\n")
+        client.send(Array(body.prefix(20)))
+        // Make sure the request has reached the handler before shutting down.
+        var inFlight = 0.0
+        for _ in 0..<200 where inFlight < 2 {
+            let metrics = try await server.request("GET", "/metrics").text
+            inFlight = metrics.split(separator: "\n").first { $0.hasPrefix("digitty_requests_in_flight ") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            if inFlight < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        await server.beginShutdown()
+        try await Task.sleep(for: .milliseconds(200))
+        client.send(Array(body.dropFirst(20)))
+        let answer = try #require(client.readResponse())
+        #expect(answer.status == 200)
+        #expect(answer.body.contains("\"label\""))
+        try await server.waitUntilStopped()
+        #expect(throws: (any Error).self) { _ = try RawHTTPClient(port: server.port) }
+    }
+}

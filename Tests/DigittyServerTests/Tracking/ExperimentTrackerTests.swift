@@ -1,0 +1,138 @@
+import DigittyEngine
+import DigittyTracking
+import Foundation
+import Testing
+
+/// Collects the tracker's warnings.
+final class Warnings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return messages }
+}
+
+@Suite("Experiment tracking without a server")
+struct ExperimentTrackerTests {
+    @Test("an unreachable server gives exactly one warning and every later call returns at once")
+    func unreachable() async throws {
+        let warnings = Warnings()
+        let tracker = ExperimentTracker(uri: "http://127.0.0.1:\(ExternalTools.freePort())", warn: { warnings.add($0) })
+        #expect(await tracker.isEnabled)
+        await tracker.startRun(name: "simple", params: ["epochs": "2"], tags: ["architecture": "simple"])
+        for epoch in 1...3 { await tracker.log(["loss": 1.0 / Double(epoch)], step: epoch) }
+        await tracker.setTags(["data": "x"])
+        await tracker.uploadArtifact(fileAt: URL(fileURLWithPath: "/nonexistent"))
+        await tracker.finishRun()
+        await tracker.startRun(name: "deep")
+        await tracker.finishRun()
+        #expect(warnings.all.count == 1)
+        #expect(warnings.all.first?.contains("unreachable") == true)
+        #expect(warnings.all.first?.contains("training goes on") == true)
+        #expect(await tracker.isEnabled == false)
+        #expect(await tracker.runID == nil)
+    }
+
+    @Test("a URI that is not http(s) gives one warning and no tracking")
+    func badURI() async {
+        let warnings = Warnings()
+        let tracker = ExperimentTracker(uri: "ftp://example", warn: { warnings.add($0) })
+        await tracker.startRun(name: "simple")
+        await tracker.log(["loss": 1], step: 1)
+        #expect(warnings.all.count == 1)
+        #expect(warnings.all.first?.contains("ftp://example") == true)
+        #expect(await tracker.isEnabled == false)
+    }
+
+    @Test("no URI means no tracking and no warning")
+    func noURI() async {
+        let warnings = Warnings()
+        let tracker = ExperimentTracker(uri: nil, warn: { warnings.add($0) })
+        await tracker.startRun(name: "simple")
+        await tracker.log(["loss": 1], step: 1)
+        await tracker.finishRun()
+        #expect(warnings.all.isEmpty)
+        #expect(await tracker.isEnabled == false)
+    }
+
+    @Test("the --mlflow flag wins over MLFLOW_TRACKING_URI; neither means nil")
+    func trackingURI() {
+        let environment = ["MLFLOW_TRACKING_URI": "http://env:5000"]
+        #expect(ExperimentTracker.trackingURI(flag: "http://flag:5000", environment: environment) == "http://flag:5000")
+        #expect(ExperimentTracker.trackingURI(flag: nil, environment: environment) == "http://env:5000")
+        #expect(ExperimentTracker.trackingURI(flag: nil, environment: [:]) == nil)
+        #expect(ExperimentTracker.trackingURI(flag: "", environment: ["MLFLOW_TRACKING_URI": ""]) == nil)
+    }
+}
+
+@Suite("Experiment tracking against a real MLflow server", .serialized,
+       .enabled(if: MLflowServer.unavailableReason == nil, "\(MLflowServer.unavailableReason ?? "")"))
+struct MLflowTrackingTests {
+    @Test("a run's params, per-epoch metrics, tags, status and model artifact read back through MLflow's REST API")
+    func runReadsBack() async throws {
+        let mlflow = try await MLflowServer()
+        defer { mlflow.stop() }
+        let directory = TestModels.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let modelURL = directory.appendingPathComponent("alpha.safetensors")
+        try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: modelURL)
+
+        let warnings = Warnings()
+        let tracker = ExperimentTracker(uri: mlflow.uri, experiment: "digitty-tests", warn: { warnings.add($0) })
+        await tracker.startRun(name: "alpha", params: ["epochs": "2", "batch_size": "32", "learning_rate": "0.001"],
+                               tags: ["architecture": "Conv2D(4, 3×3) → MaxPool → Dense(16) → Dense(10)",
+                                      "augmentation": "rotation ±6°, shift ±10%"])
+        let runID = try #require(await tracker.runID, "no run was created: \(warnings.all)")
+        for epoch in 1...2 {
+            await tracker.log(["loss": 1.0 / Double(epoch), "accuracy": 0.8 + 0.05 * Double(epoch),
+                               "val_accuracy": 0.79 + 0.05 * Double(epoch), "images_per_second": 5000], step: epoch)
+        }
+        await tracker.log(["test_accuracy": 0.9], step: 2)
+        await tracker.setTags(["data_sha256": "abc123"])
+        await tracker.uploadArtifact(fileAt: modelURL)
+        await tracker.finishRun()
+        #expect(warnings.all.isEmpty, "\(warnings.all)")
+
+        let run = try #require(try await mlflow.get("runs/get?run_id=\(runID)")["run"] as? [String: Any])
+        let info = try #require(run["info"] as? [String: Any])
+        let data = try #require(run["data"] as? [String: Any])
+        #expect(info["status"] as? String == "FINISHED")
+        #expect(info["run_name"] as? String == "alpha")
+        let params = Dictionary(uniqueKeysWithValues: (data["params"] as? [[String: String]] ?? []).map { ($0["key"]!, $0["value"]!) })
+        #expect(params == ["epochs": "2", "batch_size": "32", "learning_rate": "0.001"])
+        let tags = Dictionary(uniqueKeysWithValues: (data["tags"] as? [[String: String]] ?? []).map { ($0["key"]!, $0["value"]!) })
+        #expect(tags["architecture"]?.hasPrefix("Conv2D(4, 3×3)") == true)
+        #expect(tags["augmentation"] == "rotation ±6°, shift ±10%")
+        #expect(tags["data_sha256"] == "abc123")
+        let latest = Dictionary(uniqueKeysWithValues: (data["metrics"] as? [[String: Any]] ?? []).map { ($0["key"] as! String, $0["value"] as! Double) })
+        #expect(latest["test_accuracy"] == 0.9)
+        #expect(latest["loss"] == 0.5)
+
+        let history = try await mlflow.get("metrics/get-history?run_id=\(runID)&metric_key=val_accuracy")
+        let points = (history["metrics"] as? [[String: Any]] ?? []).map { ($0["step"] as? Int ?? -1, $0["value"] as? Double ?? -1) }
+            .sorted { $0.0 < $1.0 }
+        #expect(points.map(\.0) == [1, 2])
+        #expect(abs(points[1].1 - 0.89) < 1e-9)
+
+        let listing = try await mlflow.get("artifacts/list?run_id=\(runID)&path=model")
+        let files = (listing["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(files == ["model/alpha.safetensors"])
+        let experimentID = try #require(info["experiment_id"] as? String)
+        let downloaded = try await mlflow.artifact(experimentID: experimentID, runID: runID, path: "model/alpha.safetensors")
+        #expect(downloaded == (try Data(contentsOf: modelURL)))
+        #expect(try ModelFile.decode([UInt8](downloaded), name: "alpha").parameterCount > 0)
+    }
+
+    @Test("the MLflow server going away mid-run gives one warning and the rest of the run goes on")
+    func serverGoesAway() async throws {
+        let mlflow = try await MLflowServer()
+        let warnings = Warnings()
+        let tracker = ExperimentTracker(uri: mlflow.uri, warn: { warnings.add($0) })
+        await tracker.startRun(name: "short-lived")
+        #expect(await tracker.runID != nil)
+        mlflow.stop()
+        for epoch in 1...3 { await tracker.log(["loss": Double(epoch)], step: epoch) }
+        await tracker.finishRun()
+        #expect(warnings.all.count == 1)
+        #expect(await tracker.isEnabled == false)
+    }
+}
