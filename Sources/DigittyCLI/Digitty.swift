@@ -14,6 +14,8 @@ struct Digitty: AsyncParsableCommand {
             ExperimentCommand.self,
             EvalCommand.self,
             ServeCommand.self,
+            ConvertCommand.self,
+            ExportCommand.self,
         ],
         defaultSubcommand: DrawCommand.self
     )
