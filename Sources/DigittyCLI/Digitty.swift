@@ -11,7 +11,11 @@ struct Digitty: AsyncParsableCommand {
             PredictCommand.self,
             BenchCommand.self,
             TrainCommand.self,
+            ExperimentCommand.self,
+            EvalCommand.self,
             ServeCommand.self,
+            ConvertCommand.self,
+            ExportCommand.self,
         ],
         defaultSubcommand: DrawCommand.self
     )

@@ -35,6 +35,12 @@ struct MNISTTrainingData {
                                  checksums: checksums, directory: directory)
     }
 
+    /// Only the test set of `directory`.
+    static func testSet(directory: URL) throws -> LabelledImages {
+        let (images, labels) = try (IDXReader.read(directory, files[2]), IDXReader.read(directory, files[3]))
+        return try IDXReader.images(images.bytes, labels: labels.bytes, name: files[2])
+    }
+
     var summary: String {
         "MNIST train, \(training.count) images; validation: the last \(validation.count); test: \(test.count)"
     }

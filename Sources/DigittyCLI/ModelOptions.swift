@@ -1,11 +1,12 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyONNX
 import Foundation
 
 /// `--model PATH`, shared by every command that uses a model. Without it the default model is used
 /// (`DIGITTY_MODEL`, else `Models/default.safetensors` found from the executable or the source tree).
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Model file (.safetensors). Default: $DIGITTY_MODEL, else the shipped default model.")
+    @Option(name: .long, help: "Model file (.safetensors or .onnx). Default: $DIGITTY_MODEL, else the shipped default model.")
     var model: String?
 
     /// The model file to use.
@@ -20,7 +21,7 @@ struct ModelOptions: ParsableArguments {
     /// Loads a model file.
     func load(_ url: URL) throws -> any ImageClassifier {
         do {
-            return try ModelFile.load(contentsOf: url)
+            return try ModelLoader.load(contentsOf: url)
         } catch {
             throw CLIError(error.description)
         }

@@ -11,8 +11,8 @@ struct TrainingSession {
     var output: URL
     var checkpoint: URL
     var resume: Bool
-    /// Called after every epoch (e.g. to append to metrics.csv).
-    var onEpoch: (EpochMetrics) throws -> Void = { _ in }
+    /// Called after every epoch with the metrics of all epochs so far (e.g. to write metrics.csv).
+    var onEpoch: ([EpochMetrics]) throws -> Void = { _ in }
 
     enum Outcome {
         case finished(model: SequentialModel, testAccuracy: Double, history: [EpochMetrics], seconds: Double)
@@ -42,7 +42,7 @@ struct TrainingSession {
             progress.print(String(format: "epoch %d/%d: loss %.4f, accuracy %.2f%%, validation %.2f%%, %.1f s (%d images/s)",
                                   metrics.epoch, configuration.epochs, metrics.loss, metrics.accuracy * 100,
                                   (metrics.validationAccuracy ?? 0) * 100, metrics.seconds, Int(metrics.imagesPerSecond)))
-            try onEpoch(metrics)
+            try onEpoch(trainer.state.history)
             if stop.isRaised && !trainer.isFinished {
                 progress.print("interrupted: saved \(checkpoint.path); continue with --resume")
                 return .interrupted(signal: stop.signalNumber ?? SIGINT)

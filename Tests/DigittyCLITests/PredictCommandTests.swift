@@ -98,3 +98,50 @@ import Testing
         #expect(result.stdout.contains("good.png"))
     }
 }
+
+@Suite struct PredictIDXTests {
+    static let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/mnist")
+
+    @Test func givesOnePredictionPerImageWithItsIndex() throws {
+        let directory = DigittyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let one = PredictCommandTests.one(width: 28, height: 28).bytes
+        let file = IDXFile(images: one + [UInt8](repeating: 0, count: 784) + one, rows: 28, columns: 28)
+        for (name, gzip) in [("three.idx", false), ("three.idx.gz", true)] {
+            let url = directory.appendingPathComponent(name)
+            try Data(file.encoded(gzip: gzip)).write(to: url)
+            let result = try DigittyProcess.run(["predict", "--json", url.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let objects = try result.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            #expect(objects.map { $0["index"] as? Int } == [0, 1, 2])
+            #expect(objects.map { $0["empty"] as? Bool } == [false, true, false])
+            #expect(objects[0]["label"] as? Int == 1)
+        }
+        let labels = directory.appendingPathComponent("labels.idx")
+        try Data(IDXFile(labels: [1, 2]).encoded()).write(to: labels)
+        let result = try DigittyProcess.run(["predict", labels.path])
+        #expect(result.status == 1 && result.stderr.contains("label"))
+    }
+
+    /// The whole MNIST test set through `digitty predict` with the shipped default model.
+    @Test func readsTheMNISTTestSetAccurately() throws {
+        let images = Self.mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz")
+        guard FileManager.default.fileExists(atPath: images.path) else {
+            print("skipped: MNIST is not in ../shared/data/mnist")
+            return
+        }
+        let labels = try IDXFile.load(contentsOf: Self.mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
+        let result = try DigittyProcess.run(["predict", "--json", images.path])
+        #expect(result.status == 0)
+        let predicted = result.stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["label"] as? Int
+        }
+        #expect(predicted.count == 10_000)
+        let correct = zip(predicted, labels.data).filter { $0 == Int($1) }.count
+        print("digitty predict on the MNIST test set: \(correct) / 10000 correct")
+        #expect(correct >= 9_900)
+    }
+}

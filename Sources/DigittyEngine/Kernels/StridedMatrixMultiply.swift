@@ -102,6 +102,10 @@ public enum StridedMatrixMultiply {
         if !accumulate {
             for row in 0..<k { (c + row * ldc).update(repeating: 0, count: n) }
         }
+        if m >= 64 && k >= 32 {
+            blockedTransposedA(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, into: c, ldc: ldc)
+            return
+        }
         let block = 256
         var first = 0
         while first < m {
@@ -184,6 +188,60 @@ public enum StridedMatrixMultiply {
                 rowsTimesColumns(m: m, n: n - column, k: k, a, lda: lda, b + column, ldb: ldb, c + column, ldc: ldc,
                                  accumulate: accumulate, bias: bias.map { $0 + column })
             }
+        }
+    }
+
+    /// `c += aᵀ · b` for long sums: blocks of 4 outputs × 16 columns held in registers while a 256-row block
+    /// of `b` (kept in cache) streams past; no zero skipping.
+    private static func blockedTransposedA(
+        m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        into c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let block = 256
+        var first = 0
+        while first < m {
+            let rows = min(block, m - first)
+            var column = 0
+            while column + 16 <= n {
+                var output = 0
+                while output + 4 <= k {
+                    let c0 = c + output * ldc + column, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+                    var s0 = load16(c0), s1 = load16(c1), s2 = load16(c2), s3 = load16(c3)
+                    var source = a + first * lda + output
+                    var panel = b + first * ldb + column
+                    for _ in 0..<rows {
+                        let y = load16(panel)
+                        s0 = s0.addingProduct(SIMD16(repeating: source[0]), y)
+                        s1 = s1.addingProduct(SIMD16(repeating: source[1]), y)
+                        s2 = s2.addingProduct(SIMD16(repeating: source[2]), y)
+                        s3 = s3.addingProduct(SIMD16(repeating: source[3]), y)
+                        source += lda
+                        panel += ldb
+                    }
+                    store16(s0, c0); store16(s1, c1); store16(s2, c2); store16(s3, c3)
+                    output += 4
+                }
+                while output < k {
+                    let target = c + output * ldc + column
+                    var sum = load16(target)
+                    for row in first..<first + rows {
+                        sum = sum.addingProduct(SIMD16(repeating: a[row * lda + output]), load16(b + row * ldb + column))
+                    }
+                    store16(sum, target)
+                    output += 1
+                }
+                column += 16
+            }
+            if column < n {
+                for output in 0..<k {
+                    let target = c + output * ldc
+                    for row in first..<first + rows {
+                        let value = a[row * lda + output], source = b + row * ldb
+                        for j in column..<n { target[j] = target[j].addingProduct(value, source[j]) }
+                    }
+                }
+            }
+            first += rows
         }
     }
 

@@ -5,9 +5,9 @@ public enum Architecture: String, CaseIterable, Codable, Sendable {
     /// The original project's deeper CNN: Conv 32@3×3 → MaxPool → Conv 64@3×3 → MaxPool → Conv 128@3×3 →
     /// MaxPool → Dense 256 → Dropout 0.2 → Dense 10 (as the original Keras code defines it).
     case deep
-    /// digitty's default model: two VGG-style blocks of 3×3 convolutions with batch norm (32 and 64 filters),
-    /// Dense 256 with batch norm and dropout.
-    case vgg
+    /// digitty's default model: three 3×3 convolutions with batch norm (32, 64 and 128 filters) with max
+    /// pooling after the first two, Dense 128 with batch norm, dropout 0.4.
+    case conv3bn = "conv3-bn"
 
     /// The layers, ending in softmax.
     public var layers: [LayerSpec] {
@@ -20,12 +20,11 @@ public enum Architecture: String, CaseIterable, Codable, Sendable {
              .conv2D(filters: 64, kernelSize: 3), .relu, .maxPool2D(),
              .conv2D(filters: 128, kernelSize: 3), .relu, .maxPool2D(), .flatten,
              .dense(units: 256), .relu, .dropout(rate: 0.2), .dense(units: 10), .softmax]
-        case .vgg:
-            [.conv2D(filters: 32, kernelSize: 3), .batchNorm(), .relu,
-             .conv2D(filters: 32, kernelSize: 3), .batchNorm(), .relu, .maxPool2D(),
-             .conv2D(filters: 64, kernelSize: 3), .batchNorm(), .relu,
-             .conv2D(filters: 64, kernelSize: 3), .batchNorm(), .relu, .maxPool2D(), .flatten,
-             .dense(units: 256), .batchNorm(), .relu, .dropout(rate: 0.4), .dense(units: 10), .softmax]
+        case .conv3bn:
+            [.conv2D(filters: 32, kernelSize: 3), .batchNorm(), .relu, .maxPool2D(),
+             .conv2D(filters: 64, kernelSize: 3), .batchNorm(), .relu, .maxPool2D(),
+             .conv2D(filters: 128, kernelSize: 3), .batchNorm(), .relu, .flatten,
+             .dense(units: 128), .batchNorm(), .relu, .dropout(rate: 0.4), .dense(units: 10), .softmax]
         }
     }
 

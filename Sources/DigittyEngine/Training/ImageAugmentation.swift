@@ -88,6 +88,6 @@ public struct RandomDistortion: ImageAugmentation, Codable, Equatable {
         let fx = Float(x - Double(x0)), fy = Float(y - Double(y0))
         let top = Float(source[y0 * width + x0]) * (1 - fx) + Float(source[y0 * width + x1]) * fx
         let bottom = Float(source[y1 * width + x0]) * (1 - fx) + Float(source[y1 * width + x1]) * fx
-        return (top * (1 - fy) + bottom * fy) * (1 / 255)
+        return min(1, (top * (1 - fy) + bottom * fy) * (1 / 255))
     }
 }

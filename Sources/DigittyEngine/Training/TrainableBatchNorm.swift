@@ -52,20 +52,29 @@ final class TrainableBatchNorm: TrainableLayer {
         (gammaGradient, betaGradient) = (gradients.slice(0, channels), gradients.slice(channels, channels))
     }
 
-    /// Per-channel sums over rows of `first` (and `second` when given), in fixed chunks added in order:
-    /// `body(row, channel)` gives the two terms for one value.
-    private func channelSums(rows: Int, into sums: UnsafeMutablePointer<Float>,
-                             _ body: @Sendable @escaping (Int, Int) -> (Float, Float)) {
+    /// Per-channel sums of `first` (and of `first · second` when `second` is given) over `rows` rows,
+    /// in fixed chunks added in order; the results go to `sums[0..<channels]` and `sums[channels...]`.
+    private func channelSums(rows: Int, first: FloatBuffer, second: FloatBuffer?, centre: FloatBuffer?,
+                             into sums: UnsafeMutablePointer<Float>) {
         let (channels, partials) = (self.channels, self.partials)
         let chunks = min(FixedChunks.reductionChunks, rows)
         FixedChunks.run(items: rows, chunks: chunks, work: rows * channels * 4) { chunk, range in
-            let partial = partials.base + chunk * 2 * channels
-            partial.update(repeating: 0, count: 2 * channels)
+            let sum = partials.base + chunk * 2 * channels, product = sum + channels
+            sum.update(repeating: 0, count: 2 * channels)
             for row in range {
-                for channel in 0..<channels {
-                    let (a, b) = body(row, channel)
-                    partial[channel] += a
-                    partial[channels + channel] += b
+                let x = first.base + row * channels
+                if let centre {
+                    // Sum of squared deviations from `centre` (the mean).
+                    for channel in 0..<channels {
+                        let deviation = x[channel] - centre.base[channel]
+                        sum[channel] += deviation * deviation
+                    }
+                } else {
+                    for channel in 0..<channels { sum[channel] += x[channel] }
+                }
+                if let second {
+                    let y = second.base + row * channels
+                    for channel in 0..<channels { product[channel] += x[channel] * y[channel] }
                 }
             }
         }
@@ -88,15 +97,12 @@ final class TrainableBatchNorm: TrainableLayer {
         }
         var sums = [Float](repeating: 0, count: 2 * channels)
         sums.withUnsafeMutableBufferPointer { sums in
-            channelSums(rows: rows, into: sums.baseAddress!) { row, channel in (input.base[row * channels + channel], 0) }
+            channelSums(rows: rows, first: input, second: nil, centre: nil, into: sums.baseAddress!)
         }
         let mean = self.mean
         for channel in 0..<channels { mean.base[channel] = sums[channel] / Float(rows) }
         sums.withUnsafeMutableBufferPointer { sums in
-            channelSums(rows: rows, into: sums.baseAddress!) { row, channel in
-                let deviation = input.base[row * channels + channel] - mean.base[channel]
-                return (deviation * deviation, 0)
-            }
+            channelSums(rows: rows, first: input, second: nil, centre: mean, into: sums.baseAddress!)
         }
         let momentum = TrainableBatchNorm.momentum
         for channel in 0..<channels {
@@ -123,20 +129,18 @@ final class TrainableBatchNorm: TrainableLayer {
         let rows = batch * inputSize / channels, channels = self.channels
         let normalized = self.normalized
         var sums = [Float](repeating: 0, count: 2 * channels)
+        // sums[0..<channels] = Σ dy, sums[channels...] = Σ dy · x̂.
         sums.withUnsafeMutableBufferPointer { sums in
-            channelSums(rows: rows, into: sums.baseAddress!) { row, channel in
-                let index = row * channels + channel
-                return (outputGradient.base[index] * normalized.base[index], outputGradient.base[index])
-            }
+            channelSums(rows: rows, first: outputGradient, second: normalized, centre: nil, into: sums.baseAddress!)
         }
         for channel in 0..<channels {
-            gammaGradient.base[channel] = sums[channel]
-            betaGradient.base[channel] = sums[channels + channel]
+            gammaGradient.base[channel] = sums[channels + channel]
+            betaGradient.base[channel] = sums[channel]
         }
         guard let inputGradient else { return }
         let (gamma, inverseDeviation) = (self.gamma, self.inverseDeviation)
         let count = Float(rows)
-        let (gammaSums, betaSums) = (Array(sums[0..<channels]), Array(sums[channels...]))
+        let (betaSums, gammaSums) = (Array(sums[0..<channels]), Array(sums[channels...]))
         FixedChunks.run(items: rows, chunks: FixedChunks.spread, work: rows * channels * 4) { _, range in
             for row in range {
                 for channel in 0..<channels {

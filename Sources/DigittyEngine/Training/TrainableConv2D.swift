@@ -13,6 +13,8 @@ final class TrainableConv2D: TrainableLayer, @unchecked Sendable {
     private let columns: FloatBuffer
     private let columnGradients: FloatBuffer
     private let partials: FloatBuffer
+    /// The weight transposed to `[filters, patch]`, for the input gradient `dY · Wᵀ`.
+    private let transposedWeight: FloatBuffer
     private var weight = FloatBuffer.empty
     private var bias = FloatBuffer.empty
     private var weightGradient = FloatBuffer.empty
@@ -40,12 +42,14 @@ final class TrainableConv2D: TrainableLayer, @unchecked Sendable {
         columns = .allocate(maxBatch * pixels * patch)
         columnGradients = .allocate(maxBatch * pixels * patch)
         partials = .allocate(FixedChunks.reductionChunks * (patch + 1) * filters)
+        transposedWeight = .allocate(patch * filters)
     }
 
     deinit {
         columns.deallocate()
         columnGradients.deallocate()
         partials.deallocate()
+        transposedWeight.deallocate()
     }
 
     var parameterSpecs: [ParameterSpec] {
@@ -99,12 +103,16 @@ final class TrainableConv2D: TrainableLayer, @unchecked Sendable {
         FixedChunks.reduce(partials, parts: used, length: stride, into: weightGradient.base)
         guard let inputGradient else { return }
         let pixels = outHeight * outWidth
-        let (weight, columnGradients) = (self.weight, self.columnGradients)
+        let (transposed, columnGradients) = (self.transposedWeight, self.columnGradients)
+        for row in 0..<patch {
+            for filter in 0..<filters { transposed.base[filter * patch + row] = weight.base[row * filters + filter] }
+        }
         FixedChunks.run(items: batch, chunks: FixedChunks.spread, work: rows * patch * filters) { _, samples in
             let first = samples.lowerBound * pixels
-            StridedMatrixMultiply.multiplyTransposedB(
+            // dY is mostly zero after ReLU: the row kernel skips those entries.
+            StridedMatrixMultiply.multiply(
                 m: samples.count * pixels, n: patch, k: filters, outputGradient.base + first * filters, lda: filters,
-                weight.base, ldb: filters, into: columnGradients.base + first * patch, ldc: patch)
+                transposed.base, ldb: patch, into: columnGradients.base + first * patch, ldc: patch)
             for sample in samples {
                 self.col2im(columnGradients.base + sample * pixels * patch,
                             into: inputGradient.base + sample * self.inputSize)

@@ -59,14 +59,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// The learning rate during epoch `epoch` (0-based).
     public func learningRate(atEpoch epoch: Int) -> Double {
-        learningRate * pow(learningRateDecay, Double(epoch))
+        (0..<max(0, epoch)).reduce(learningRate) { rate, _ in rate * learningRateDecay }
     }
-}
-
-private func pow(_ base: Double, _ exponent: Double) -> Double {
-    var result = 1.0
-    for _ in 0..<Int(exponent) { result *= base }
-    return result
 }
 
 /// What one epoch achieved.

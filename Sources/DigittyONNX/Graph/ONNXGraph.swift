@@ -135,6 +135,23 @@ public struct ONNXGraph: Sendable {
 
     /// Runs the graph on values for its inputs; returns the outputs in declaration order.
     public func run(_ feeds: [String: ONNXTensor]) throws(ONNXError) -> [ONNXTensor] {
+        let values = try evaluate(feeds, keepingIntermediates: false)
+        var results: [ONNXTensor] = []
+        for output in outputs {
+            guard let value = values[output.name] ?? constants[output.name] else {
+                throw .invalidGraph("graph output '\(output.name)' was not computed")
+            }
+            results.append(value)
+        }
+        return results
+    }
+
+    /// Every value the graph computes (not the constants) for the given inputs: for analysing a graph.
+    func trace(_ feeds: [String: ONNXTensor]) throws(ONNXError) -> [String: ONNXTensor] {
+        try evaluate(feeds, keepingIntermediates: true)
+    }
+
+    private func evaluate(_ feeds: [String: ONNXTensor], keepingIntermediates: Bool) throws(ONNXError) -> [String: ONNXTensor] {
         var values: [String: ONNXTensor] = [:]
         for input in inputs {
             guard let value = feeds[input.name] else { throw .badInput("no value for graph input '\(input.name)'") }
@@ -161,16 +178,9 @@ public struct ONNXGraph: Sendable {
             }
             let results = try ONNXGraph.execute(node, opset: opset, inputs: arguments)
             for (name, value) in zip(node.outputs, results) where !name.isEmpty { values[name] = value }
-            for name in releases[index] { values[name] = nil }
+            if !keepingIntermediates { for name in releases[index] { values[name] = nil } }
         }
-        var results: [ONNXTensor] = []
-        for output in outputs {
-            guard let value = values[output.name] ?? constants[output.name] else {
-                throw .invalidGraph("graph output '\(output.name)' was not computed")
-            }
-            results.append(value)
-        }
-        return results
+        return values
     }
 
     static func execute(_ node: ONNXNode, opset: Int, inputs: [ONNXTensor?]) throws(ONNXError) -> [ONNXTensor] {

@@ -71,8 +71,8 @@ public struct ONNXTensor: Sendable, Equatable {
     public let type: ElementType
     public let storage: Storage
 
-    /// The most elements one tensor may hold (1 GiB of floats); larger shapes are refused before allocation.
-    public static let maximumElements = 1 << 28
+    /// The most elements one tensor may hold (256 MiB of floats); larger shapes are refused before allocation.
+    public static let maximumElements = 1 << 26
 
     public init(shape: [Int], floats: [Float]) {
         self.shape = shape

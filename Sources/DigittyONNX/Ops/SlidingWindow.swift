@@ -1,3 +1,5 @@
+import DigittyEngine
+
 /// The geometry of a sliding window over the spatial axes of an `[N, C, spatial…]` tensor, shared by Conv,
 /// MaxPool and AveragePool: kernel, strides, dilations, explicit pads or `auto_pad`, and `ceil_mode`.
 struct SlidingWindow {
@@ -9,6 +11,8 @@ struct SlidingWindow {
     /// (only with `ceil_mode`).
     let taps: [Int]
     static let padding = -1
+    /// The most taps (output positions × kernel size) a window may have.
+    static let maximumTaps = 1 << 24
     static let beyond = -2
 
     var kernelSize: Int { kernel.reduce(1, *) }
@@ -66,7 +70,9 @@ struct SlidingWindow {
         }
         let outputSize = try ONNXTensor.checkedCount(output, context: context.node.name)
         let kernelSize = try ONNXTensor.checkedCount(kernel, context: context.node.name)
-        let tapCount = try ONNXTensor.checkedCount([outputSize, kernelSize], context: context.node.name)
+        guard let tapCount = Tensor.checkedElementCount([outputSize, kernelSize], limit: SlidingWindow.maximumTaps) else {
+            throw .tooLarge("\(context.node.name): a \(kernel) window over \(output) outputs needs more than \(SlidingWindow.maximumTaps) taps")
+        }
         let inputStrides = ONNXTensor.strides(input)
         var taps = [Int](repeating: 0, count: tapCount)
         var outIndex = [Int](repeating: 0, count: rank)

@@ -109,12 +109,13 @@ extension PNG {
         var raw: [UInt8]
         do {
             raw = try Zlib.inflate(compressed[...], container: .zlib, limit: expected, stopAtLimit: true)
-        } catch .truncated(let produced) {
-            throw .truncated(format: format, detail: "image data ends after \(produced) of \(expected) bytes")
-        } catch .corrupt(let message) {
-            throw .malformed(format: format, detail: "bad compressed image data (\(message))")
         } catch {
-            throw .malformed(format: format, detail: "bad compressed image data")
+            switch error {
+            case .truncated(let produced), .tooLarge(let produced):
+                throw .truncated(format: format, detail: "image data ends after \(produced) of \(expected) bytes")
+            case .corrupt(let message):
+                throw .malformed(format: format, detail: "bad compressed image data (\(message))")
+            }
         }
         guard raw.count == expected else {
             throw .truncated(format: format, detail: "image data ends after \(raw.count) of \(expected) bytes")

@@ -1,0 +1,121 @@
+/// Turns any picture of a single digit into a 28×28 image framed the way MNIST's digits are, so that models
+/// trained on MNIST see what they expect: white ink on black, the ink's bounding box scaled so its longer side
+/// is 20 pixels (aspect ratio kept, grey levels by area averaging), and its centre of mass at pixel (14, 14).
+public enum MNISTPreprocessing {
+    /// The output's width and height.
+    public static let side = 28
+    /// The longer side of the ink's bounding box in the output.
+    public static let boxSide = 20
+    /// Images whose strongest ink is fainter than this above the background are empty.
+    public static let minimumContrast: Float = 0.15
+
+    /// Ink weaker than this (after stretching the strongest ink to 1) is background noise.
+    static let faintInk: Float = 0.04
+    /// A blob of ink must reach this somewhere to count as a stroke, not noise.
+    static let strongInk: Float = 0.3
+    /// Blobs with less than this share of all the ink are specks and are removed.
+    static let speckShare: Float = 0.02
+    /// Larger inputs are first shrunk (area averaging) so that their longer side is at most this.
+    static let workingSide = 560
+
+    /// The image prepared for an MNIST model, or nil if it holds no ink. The input may be any size and either
+    /// polarity: dark ink on a light background (paper, scans) is detected from the border and inverted.
+    public static func prepare(_ image: GrayImage) -> GrayImage? {
+        guard image.width > 0, image.height > 0 else { return nil }
+        var working = image
+        let longer = max(image.width, image.height)
+        if longer > workingSide {
+            working = AreaResampling.resize(image,
+                                            width: max(1, image.width * workingSide / longer),
+                                            height: max(1, image.height * workingSide / longer))
+        }
+        guard var ink = inkMap(of: working) else { return nil }
+        InkCleaning.removeNoise(from: &ink, faint: faintInk, strong: strongInk, speckShare: speckShare)
+        guard let box = boundingBox(of: ink) else { return nil }
+        return frame(ink, box: box)
+    }
+
+    /// Ink strength 0…1 (ink = 1) with the background level removed and the strongest ink stretched to 1;
+    /// nil when there is no ink to speak of.
+    static func inkMap(of image: GrayImage) -> GrayImage? {
+        var background = median(of: borderPixels(of: image))
+        var pixels = image.pixels
+        if background > 0.5 {
+            for i in pixels.indices { pixels[i] = 1 - pixels[i] }
+            background = 1 - background
+        }
+        var strongest: Float = 0
+        for i in pixels.indices {
+            let value = max(0, pixels[i] - background)
+            pixels[i] = value
+            strongest = max(strongest, value)
+        }
+        guard strongest >= minimumContrast else { return nil }
+        let scale = 1 / strongest
+        for i in pixels.indices { pixels[i] = min(1, pixels[i] * scale) }
+        return GrayImage(width: image.width, height: image.height, pixels: pixels)
+    }
+
+    /// The pixels along the image's four edges (all of them for images two pixels thin).
+    static func borderPixels(of image: GrayImage) -> [Float] {
+        let (w, h) = (image.width, image.height)
+        if w <= 2 || h <= 2 { return image.pixels }
+        var border = Array(image.pixels[0 ..< w]) + Array(image.pixels[(h - 1) * w ..< h * w])
+        for y in 1 ..< h - 1 {
+            border.append(image.pixels[y * w])
+            border.append(image.pixels[y * w + w - 1])
+        }
+        return border
+    }
+
+    static func median(of values: [Float]) -> Float {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    /// The smallest rectangle (x, y, width, height) holding every non-zero pixel, or nil if there is none.
+    static func boundingBox(of image: GrayImage) -> (x: Int, y: Int, width: Int, height: Int)? {
+        var (minX, minY, maxX, maxY) = (Int.max, Int.max, -1, -1)
+        for y in 0 ..< image.height {
+            for x in 0 ..< image.width where image.pixels[y * image.width + x] > 0 {
+                minX = min(minX, x); maxX = max(maxX, x)
+                minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+        return maxX < 0 ? nil : (minX, minY, maxX - minX + 1, maxY - minY + 1)
+    }
+
+    /// Crops `ink` to `box`, scales it to fit `boxSide` and pastes it into the 28×28 frame at its centre of mass.
+    static func frame(_ ink: GrayImage, box: (x: Int, y: Int, width: Int, height: Int)) -> GrayImage? {
+        var cropped = [Float]()
+        cropped.reserveCapacity(box.width * box.height)
+        for y in box.y ..< box.y + box.height {
+            cropped.append(contentsOf: ink.pixels[y * ink.width + box.x ..< y * ink.width + box.x + box.width])
+        }
+        let longer = max(box.width, box.height)
+        let width = max(1, Int((Double(box.width * boxSide) / Double(longer)).rounded()))
+        let height = max(1, Int((Double(box.height * boxSide) / Double(longer)).rounded()))
+        let scaled = AreaResampling.resize(GrayImage(width: box.width, height: box.height, pixels: cropped),
+                                           width: width, height: height)
+
+        var mass: Float = 0, sumX: Float = 0, sumY: Float = 0
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                let value = scaled.pixels[y * width + x]
+                mass += value
+                sumX += value * Float(x)
+                sumY += value * Float(y)
+            }
+        }
+        guard mass > 0 else { return nil }
+        let centre = Float(side / 2)
+        let left = min(max(Int((centre - sumX / mass).rounded()), 0), side - width)
+        let top = min(max(Int((centre - sumY / mass).rounded()), 0), side - height)
+
+        var output = GrayImage(width: side, height: side)
+        for y in 0 ..< height {
+            for x in 0 ..< width { output.pixels[(top + y) * side + left + x] = scaled.pixels[y * width + x] }
+        }
+        return output
+    }
+}

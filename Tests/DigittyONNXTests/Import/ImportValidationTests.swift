@@ -1,0 +1,133 @@
+@testable import DigittyONNX
+import Foundation
+import Testing
+
+/// Bad ONNX files get a clear, typed error that names what is wrong and where.
+@Suite struct ImportValidationTests {
+    /// x [N, 4] → Relu → y.
+    static func reluModel() -> TestModel {
+        var model = TestModel()
+        model.input("x", [nil, 4])
+        model.output("y", [nil, 4])
+        model.node("Relu", ["x"], ["y"], name: "act")
+        return model
+    }
+
+    @Test func aValidModelRuns() throws {
+        let graph = try Self.reluModel().decode().graph
+        let output = try graph.run(["x": ONNXTensor(shape: [1, 4], floats: [-1, 2, -3, 4])])
+        #expect(output[0].floats == [0, 2, 0, 4])
+    }
+
+    @Test func garbageAndTruncatedBytesAreMalformed() throws {
+        #expect(throws: ONNXError.self) { try ONNXFile.decode([0xFF, 0xFF, 0xFF, 0x01, 0x02]) }
+        let bytes = Self.reluModel().bytes
+        for length in [1, bytes.count / 2, bytes.count - 1] {
+            #expect(throws: ONNXError.self) { try ONNXFile.decode(Array(bytes.prefix(length))) }
+        }
+    }
+
+    @Test func oldIRVersionsAndUnsupportedOpsetsAreRefused() throws {
+        var old = Self.reluModel()
+        old.proto.irVersion = 2
+        #expect(throws: ONNXError.self) { try old.decode() }
+        var opset = TestModel(opset: 6)
+        opset.input("x", [nil, 4]); opset.output("y"); opset.node("Relu", ["x"], ["y"])
+        do { _ = try opset.decode(); Issue.record("opset 6 accepted") } catch {
+            guard case .unsupportedVersion = error else { Issue.record("\(error)"); return }
+        }
+    }
+
+    @Test func danglingInputsAndMissingInitializersNameTheNode() throws {
+        var model = Self.reluModel()
+        model.node("Add", ["y", "bias"], ["z"], name: "add_bias")
+        model.proto.graph.output = [TestModel.info("z", [nil, 4], type: 1)]
+        do { _ = try model.decode(); Issue.record("missing initializer accepted") } catch {
+            #expect(error.description.contains("add_bias") && error.description.contains("bias"))
+        }
+    }
+
+    @Test func duplicateNamesAreRefused() throws {
+        var model = Self.reluModel()
+        model.node("Relu", ["x"], ["y"], name: "again")
+        do { _ = try model.decode(); Issue.record("duplicate accepted") } catch {
+            #expect(error.description.contains("more than once"))
+        }
+    }
+
+    @Test func cyclesAreRefused() throws {
+        var model = TestModel()
+        model.input("x", [nil, 4]); model.output("b")
+        model.node("Add", ["x", "b"], ["a"], name: "first")
+        model.node("Relu", ["a"], ["b"], name: "second")
+        do { _ = try model.decode(); Issue.record("cycle accepted") } catch {
+            #expect(error.description.contains("cycle"))
+        }
+    }
+
+    @Test func unsupportedOperatorsAndAttributesNameTheNodeAndOperator() throws {
+        var model = Self.reluModel()
+        model.node("Einsum", ["y"], ["z"], name: "fancy")
+        do { _ = try model.decode(); Issue.record("Einsum accepted") } catch {
+            #expect(error == .unsupportedOperator(node: "fancy", op: "Einsum", reason: error.reason))
+            #expect(error.description.contains("fancy") && error.description.contains("Einsum"))
+        }
+        var attribute = Self.reluModel()
+        attribute.proto.graph.node = []
+        attribute.node("Relu", ["x"], ["y"], name: "act", int: ["bogus": 1])
+        do { _ = try attribute.decode(); Issue.record("unknown attribute accepted") } catch {
+            #expect(error == .badAttribute(node: "act", op: "Relu", attribute: "bogus", reason: "is not supported"))
+        }
+    }
+
+    @Test func shapesThatDoNotBroadcastAreAnError() throws {
+        var model = TestModel()
+        model.input("x", [nil, 4]); model.output("y")
+        model.initializer("b", ONNXTensor(shape: [3], floats: [1, 2, 3]))
+        model.node("Add", ["x", "b"], ["y"], name: "add")
+        let graph = try model.decode().graph
+        do { _ = try graph.run(["x": ONNXTensor(shape: [2, 4], floats: Array(repeating: 0, count: 8))]); Issue.record("ran") } catch {
+            #expect(error.description.contains("add") && error.description.contains("broadcast"))
+        }
+    }
+
+    @Test func absurdDimensionsAreRefusedBeforeAllocating() throws {
+        var huge = TestModel()
+        huge.input("x", [nil, 4]); huge.output("y")
+        var proto = TensorDecoding.encode(ONNXTensor(shape: [1], floats: [1]), name: "w")
+        proto.dims = [1 << 30, 1 << 30]
+        huge.proto.graph.initializer = [proto]
+        huge.node("Add", ["x", "w"], ["y"])
+        #expect(throws: ONNXError.self) { try huge.decode() }
+
+        var pad = TestModel()
+        pad.input("x", [nil, 4]); pad.output("y")
+        pad.initializer("pads", ONNXTensor(shape: [4], integers: [0, 0, 0, 1 << 38]))
+        pad.node("Pad", ["x", "pads"], ["y"], name: "pad")
+        let graph = try pad.decode().graph
+        do { _ = try graph.run(["x": ONNXTensor(shape: [1, 4], floats: [1, 2, 3, 4])]); Issue.record("ran") } catch {
+            guard case .tooLarge = error else { Issue.record("\(error)"); return }
+        }
+    }
+
+    @Test func typedFieldsAreReadLikeRawData() throws {
+        var proto = Onnx_TensorProto()
+        proto.dataType = 1; proto.dims = [2]; proto.floatData = [1.5, -2]
+        #expect(try TensorDecoding.decode(proto, context: "t").floats == [1.5, -2])
+        proto.floatData = [1]
+        #expect(throws: ONNXError.self) { try TensorDecoding.decode(proto, context: "t") }
+        var integers = Onnx_TensorProto()
+        integers.dataType = 7; integers.dims = [3]; integers.int64Data = [1, -2, 3]
+        #expect(try TensorDecoding.decode(integers, context: "t").integers == [1, -2, 3])
+        var unsupported = Onnx_TensorProto()
+        unsupported.dataType = 11; unsupported.dims = [1]; unsupported.doubleData = [1]
+        #expect(throws: ONNXError.self) { try TensorDecoding.decode(unsupported, context: "t") }
+    }
+}
+
+extension ONNXError {
+    var reason: String {
+        if case let .unsupportedOperator(_, _, reason) = self { return reason }
+        return ""
+    }
+}
