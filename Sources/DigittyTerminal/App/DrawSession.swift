@@ -99,7 +99,7 @@ public struct DrawSession {
     private func save(_ state: inout AppState, to path: String) {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         do {
-            let bytes = try VisionBridge.encode(state.canvas.image, forPath: url.path)
+            let bytes = VisionBridge.encode(state.canvas.image, forPath: url.path)
             try AtomicFile.write(Data(bytes), to: url)
             state.message = "saved \(url.lastPathComponent) (28×28, white on black)"
         } catch {

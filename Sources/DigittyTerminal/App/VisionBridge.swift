@@ -3,26 +3,19 @@ import Foundation
 
 /// The app's only contact with image preprocessing and image files.
 ///
-/// INTERIM: DigittyVision's `MNISTPreprocessing`, `PNG`, `PGM` and `ImageFile` are being built on another branch.
-/// Until they land, this file carries a minimal internal stand-in (MNIST-style preprocessing, binary PGM only);
-/// it is then reduced to one-line calls into DigittyVision.
+/// INTERIM: DigittyVision's `MNISTPreprocessing` is being built on another branch. Until it lands, `prepare`
+/// uses the minimal internal stand-in below; it is then a one-line call and `InterimPreprocessing` is deleted.
 enum VisionBridge {
     /// MNIST-style preprocessing of the drawing: nil when there is no ink.
     static func prepare(_ image: GrayImage) -> GrayImage? { InterimPreprocessing.prepare(image) }
 
-    /// The file bytes for an image saved under `path` (PNG, or PGM for a `.pgm` name).
-    static func encode(_ image: GrayImage, forPath path: String) throws -> [UInt8] {
-        guard path.lowercased().hasSuffix(".pgm") else {
-            throw AppError("PNG saving arrives with DigittyVision's encoder; save as .pgm for now")
-        }
-        return Array("P5\n\(image.width) \(image.height)\n255\n".utf8) + image.bytes
+    /// The file bytes for an image saved under `path`: PGM for a `.pgm` name, PNG otherwise.
+    static func encode(_ image: GrayImage, forPath path: String) -> [UInt8] {
+        path.lowercased().hasSuffix(".pgm") ? PGM.encode(image) : PNG.encode(image)
     }
 
-    /// Reads an image file.
-    static func load(_ url: URL) throws -> GrayImage {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw AppError("cannot read \(url.path)") }
-        return try InterimPreprocessing.decodePGM(Array(data), path: url.path)
-    }
+    /// Reads a PNG or PGM image file.
+    static func load(_ url: URL) throws -> GrayImage { try ImageFile.load(contentsOf: url) }
 }
 
 /// INTERIM stand-in for DigittyVision's preprocessing and PGM decoding (see `VisionBridge`).
@@ -81,28 +74,5 @@ enum InterimPreprocessing {
             }
         }
         return result
-    }
-
-    static func decodePGM(_ bytes: [UInt8], path: String) throws -> GrayImage {
-        var index = 0
-        func token() -> String? {
-            while index < bytes.count {
-                if bytes[index] == UInt8(ascii: "#") {
-                    while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-                } else if [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 } else { break }
-            }
-            let start = index
-            while index < bytes.count, ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
-            return start < index ? String(decoding: bytes[start..<index], as: UTF8.self) : nil
-        }
-        guard token() == "P5", let width = token().flatMap(Int.init), let height = token().flatMap(Int.init),
-              let maximum = token().flatMap(Int.init), width > 0, height > 0, width <= 4096, height <= 4096,
-              maximum > 0, maximum < 256 else {
-            throw AppError("\(path): not a binary 8-bit PGM (PNG opening arrives with DigittyVision)")
-        }
-        index += 1
-        guard bytes.count - index >= width * height else { throw AppError("\(path): truncated PGM") }
-        return GrayImage(width: width, height: height,
-                         pixels: bytes[index..<(index + width * height)].map { Float($0) / Float(maximum) })
     }
 }

@@ -1,0 +1,75 @@
+import DigittyEngine
+import Foundation
+import Testing
+@testable import DigittyTerminal
+
+/// Real MNIST test digits drawn into the app with mouse drags, the way a person would, then read through the whole
+/// pipeline (canvas → MNIST-style preprocessing → the shipped default model).
+@Suite(.enabled(if: MNISTTestDigits.isAvailable, "MNIST test data not found in ../shared/data/mnist"),
+       .enabled(if: ModelLocator.defaultModel().map { FileManager.default.fileExists(atPath: $0.path) } ?? false,
+                "no default model in Models/"))
+struct PipelineAccuracyTests {
+    /// Digits drawn per variant (`DIGITTY_ACCURACY_DIGITS` raises it, up to all 10,000).
+    static let digits = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_DIGITS"].flatMap(Int.init) ?? 1000
+
+    /// Where the digit's ink goes on the canvas: a source pixel for each canvas cell.
+    enum Placement: String, CaseIterable {
+        /// As in MNIST: centred, about 20 cells tall.
+        case asInMNIST
+        /// Pushed into the top-left corner.
+        case offCentre
+        /// Drawn 1.3 times larger, filling the canvas.
+        case large
+        /// Drawn at 0.7 times the size, in the bottom-right.
+        case small
+    }
+
+    /// Presses, drags along each run of ink in each row, releases: a pen following the digit's ink.
+    static func draw(_ pixels: [Float], placement: Placement, into state: inout AppState) {
+        var bounds = (minX: 28, minY: 28, maxX: -1, maxY: -1)
+        for y in 0..<28 { for x in 0..<28 where pixels[y * 28 + x] >= 0.5 {
+            bounds = (min(bounds.minX, x), min(bounds.minY, y), max(bounds.maxX, x), max(bounds.maxY, y))
+        } }
+        guard bounds.maxX >= 0 else { return }
+        let scale: Float, offset: (x: Float, y: Float)
+        switch placement {
+        case .asInMNIST: (scale, offset) = (1, (0, 0))
+        case .offCentre: (scale, offset) = (1, (Float(1 - bounds.minX), Float(1 - bounds.minY)))
+        case .large: (scale, offset) = (1.3, (14 - 14 * 1.3, 14 - 14 * 1.3))
+        case .small: (scale, offset) = (0.7, (Float(26) - Float(bounds.maxX + 1) * 0.7, Float(26) - Float(bounds.maxY + 1) * 0.7))
+        }
+        func inked(_ x: Int, _ y: Int) -> Bool {
+            let sx = Int(((Float(x) + 0.5 - offset.x) / scale).rounded(.down)), sy = Int(((Float(y) + 0.5 - offset.y) / scale).rounded(.down))
+            return sx >= 0 && sy >= 0 && sx < 28 && sy < 28 && pixels[sy * 28 + sx] >= 0.5
+        }
+        for y in 0..<Canvas.size {
+            var x = 0
+            while x < Canvas.size {
+                guard inked(x, y) else { x += 1; continue }
+                let start = x
+                while x < Canvas.size, inked(x, y) { x += 1 }
+                state.drag([(start, y), (x - 1, y)])
+            }
+        }
+    }
+
+    @Test(arguments: Placement.allCases)
+    func mnistDigitsDrawnWithTheMouseAreRead(placement: Placement) throws {
+        let url = try #require(ModelLocator.defaultModel())
+        let predictor = Predictor(model: try ModelFile.load(contentsOf: url))
+        let mnist = try MNISTTestDigits.load(limit: Self.digits)
+        var correct = 0
+        for index in 0..<mnist.count {
+            var state = AppState(size: TerminalSize(columns: 120, rows: 40), modelName: "default")
+            Self.draw(mnist.pixels(index), placement: placement, into: &state)
+            if let prediction = try predictor.predict(state.canvas), prediction.digit == Int(mnist.labels[index]) { correct += 1 }
+        }
+        let accuracy = Double(correct) / Double(mnist.count)
+        print("pipeline accuracy (\(placement.rawValue), \(mnist.count) MNIST test digits drawn with the mouse): "
+              + String(format: "%.2f%%", accuracy * 100))
+        // Floors measured with the shipped default model (see the report); they guard against regressions.
+        #expect(accuracy >= Self.floor[placement, default: 0.95], "\(placement): \(accuracy)")
+    }
+
+    static let floor: [Placement: Double] = [.asInMNIST: 0.95, .offCentre: 0.95, .large: 0.95, .small: 0.95]
+}
