@@ -56,10 +56,10 @@ struct TrainCommand: AsyncParsableCommand {
         let outputURL = URL(fileURLWithPath: output ?? "\(arch.rawValue).safetensors")
         let checkpointURL = URL(fileURLWithPath: checkpoint ?? outputURL.path + ".checkpoint")
         let progress = ProgressLine()
+        let stop = StopSignal()
         let directory = mnistDirectory(data)
         let dataset = try MNISTTrainingData.load(directory: directory, validationSize: validationSize, limit: limit)
         progress.print("training \(arch.rawValue) (\(arch.summary)) on \(dataset.summary)")
-        let stop = StopSignal()
         let session = TrainingSession(name: outputURL.deletingPathExtension().lastPathComponent,
                                       configuration: configuration, data: dataset, output: outputURL,
                                       checkpoint: checkpointURL, resume: resume)

@@ -70,9 +70,12 @@ public final class Trainer {
     public var isFinished: Bool { state.epoch >= state.configuration.epochs }
     public var batchesPerEpoch: Int { (training.count + state.configuration.batchSize - 1) / state.configuration.batchSize }
 
-    /// Continues from a checkpoint of the same configuration and data sizes.
+    /// Continues from a checkpoint of the same configuration and data sizes. Only the number of epochs may
+    /// differ (to extend a run, or to end it after the epochs already done).
     public func restore(_ checkpoint: TrainingCheckpoint) throws(ModelError) {
-        guard checkpoint.state.configuration == state.configuration else {
+        var saved = checkpoint.state.configuration
+        saved.epochs = state.configuration.epochs
+        guard saved == state.configuration else {
             throw .badInput("the checkpoint was made with other settings (\(checkpoint.state.configuration.architecture), "
                             + "\(checkpoint.state.configuration.epochs) epochs, seed \(checkpoint.state.configuration.seed))")
         }
@@ -84,10 +87,15 @@ public final class Trainer {
               checkpoint.bestParameters.map({ $0.count == model.parameterCount }) ?? true else {
             throw .shapeMismatch("the checkpoint's tensors do not fit the architecture")
         }
+        guard checkpoint.state.epoch <= state.configuration.epochs else {
+            throw .badInput("the checkpoint has already trained \(checkpoint.state.epoch) epochs, more than \(state.configuration.epochs)")
+        }
         model.parameterValues = checkpoint.parameters
         model.optimizerState = (checkpoint.optimizerSteps, checkpoint.optimizerValues)
         bestParameters = checkpoint.bestParameters
+        let epochs = state.configuration.epochs
         state = checkpoint.state
+        state.configuration.epochs = epochs
     }
 
     /// The state to save now.

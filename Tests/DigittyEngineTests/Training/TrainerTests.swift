@@ -127,3 +127,21 @@ import Testing
         #expect(throws: ModelError.self) { _ = try Self.trainer(configuration) }
     }
 }
+
+extension TrainerTests {
+    @Test func aRunCanBeEndedEarlyOrExtendedFromItsCheckpoint() throws {
+        let short = try Self.trainer(Self.configuration(epochs: 1))
+        while short.runEpoch() != nil {}
+        let long = try Self.trainer(Self.configuration(epochs: 3))
+        _ = long.runEpoch()
+        // Ending a 3-epoch run after its first epoch gives the 1-epoch run.
+        let ended = try Self.trainer(Self.configuration(epochs: 1))
+        try ended.restore(long.checkpoint())
+        #expect(ended.isFinished)
+        #expect(ended.bestParameters == short.bestParameters)
+        // Fewer epochs than already trained is refused.
+        let two = try Self.trainer(Self.configuration(epochs: 2))
+        while two.runEpoch() != nil {}
+        #expect(throws: ModelError.self) { try Self.trainer(Self.configuration(epochs: 1)).restore(two.checkpoint()) }
+    }
+}
