@@ -16,22 +16,27 @@ enum Broadcasting {
     /// For each element of `output` (row-major), the offset of the element of a tensor shaped `source`
     /// broadcast to it. `source` must broadcast to `output`.
     static func offsets(from source: [Int], to output: [Int]) -> [Int] {
-        let count = output.reduce(1, *)
         let rank = output.count
         let padded = [Int](repeating: 1, count: rank - source.count) + source
         var strides = ONNXTensor.strides(padded)
         for axis in 0..<rank where padded[axis] == 1 { strides[axis] = 0 }
+        return stridedOffsets(shape: output, strides: strides)
+    }
+
+    /// For each element of `shape` (row-major), `Σ index[axis] · strides[axis]`: the source offset of a
+    /// strided view (broadcast when a stride is 0, permuted when the strides are reordered).
+    static func stridedOffsets(shape: [Int], strides: [Int]) -> [Int] {
+        let count = shape.reduce(1, *)
         var offsets = [Int](repeating: 0, count: count)
-        guard count > 0 else { return offsets }
-        var index = [Int](repeating: 0, count: rank)
+        var index = [Int](repeating: 0, count: shape.count)
         var offset = 0
         for position in 0..<count {
             offsets[position] = offset
-            var axis = rank - 1
+            var axis = shape.count - 1
             while axis >= 0 {
                 index[axis] += 1
                 offset += strides[axis]
-                if index[axis] < output[axis] { break }
+                if index[axis] < shape[axis] { break }
                 offset -= strides[axis] * index[axis]
                 index[axis] = 0
                 axis -= 1

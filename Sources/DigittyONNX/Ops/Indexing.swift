@@ -112,13 +112,7 @@ enum Indexing {
             var offset = 0
             for axis in shape.indices { offset += (first[axis] + index[axis] * step[axis]) * strides[axis] }
             offsets[position] = offset
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < shape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            SlidingWindow.advance(&index, within: shape)
         }
         return [data.gathering(offsets, shape: shape)]
     }

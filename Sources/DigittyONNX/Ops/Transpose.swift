@@ -14,22 +14,7 @@ enum Transpose {
         let shape = perm.map { x.shape[$0] }
         let inputStrides = ONNXTensor.strides(x.shape)
         let strides = perm.map { inputStrides[$0] }
-        let count = x.count
-        var offsets = [Int](repeating: 0, count: count)
-        var index = [Int](repeating: 0, count: shape.count)
-        var offset = 0
-        for position in 0..<count {
-            offsets[position] = offset
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                offset += strides[axis]
-                if index[axis] < shape[axis] { break }
-                offset -= strides[axis] * index[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
+        let offsets = Broadcasting.stridedOffsets(shape: shape, strides: strides)
         return x.gathering(offsets, shape: shape)
     }
 }

@@ -58,10 +58,11 @@ import Testing
         for (dims, sample) in [([nil, 28, 28, 1], [28, 28, 1]), ([nil, 1, 28, 28], [1, 28, 28]),
                                ([nil, 784], [784]), ([nil, 28, 28], [28, 28]), ([1, 784], [784])] as [([Int64?], [Int])] {
             var model = TestModel()
+            var values = SeededValues(seed: 3)
             model.input("x", dims)
             model.output("y")
             model.initializer("shape", ONNXTensor(shape: [2], integers: [-1, 784]))
-            model.initializer("w", ONNXTensor(shape: [784, 10], floats: SeededValues(seed: 3).next(7840, scale: 0.1)))
+            model.initializer("w", ONNXTensor(shape: [784, 10], floats: values.next(7840, scale: 0.1)))
             model.node("Reshape", ["x", "shape"], ["flat"])
             model.node("MatMul", ["flat", "w"], ["y"])
             let onnx = try ONNXModel(try model.decode(), name: "mlp")
