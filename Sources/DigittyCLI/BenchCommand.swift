@@ -13,10 +13,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Single-image predictions to time (one thread).") var runs = 10_000
     @Option(help: "Images in the batch-throughput test (all cores).") var batch = 10_000
     @Option(help: "Times to repeat the batch test (the median is reported).") var repeats = 5
+    @Option(help: "MNIST directory for test digits (default: $DIGITTY_DATA, then the cache).") var data: String?
+    @Option(help: "Training steps (batch 32) to time for training throughput; 0 skips it.") var trainingSteps = 300
     @Flag(help: "Print the results as one JSON object.") var json = false
 
     func run() async throws {
-        guard runs > 0, batch > 0, repeats > 0 else { throw ValidationError("--runs, --batch and --repeats must be positive") }
+        guard runs > 0, batch > 0, repeats > 0, trainingSteps >= 0 else {
+            throw ValidationError("--runs, --batch and --repeats must be positive")
+        }
         let url = try modelOptions.resolvedURL()
         var loadTimes: [Double] = []
         var loaded: (any ImageClassifier)?
@@ -26,7 +30,8 @@ struct BenchCommand: AsyncParsableCommand {
             loadTimes.append(Clock.seconds(since: start))
         }
         guard let model = loaded else { return }
-        let images = BenchmarkImages.make(count: max(batch, 1000), height: model.input.height, width: model.input.width)
+        let (images, source) = BenchmarkImages.make(count: max(batch, 1000), height: model.input.height,
+                                                    width: model.input.width, dataDirectory: data)
         let pixelsPerImage = model.input.height * model.input.width
 
         // Single image, one thread.
@@ -55,8 +60,12 @@ struct BenchCommand: AsyncParsableCommand {
             checksum += output.scalars[0]
         }
 
+        // Training throughput of the original simple architecture (batch 32, Adam), as `digitty train` runs it.
+        let training = trainingSteps > 0
+            ? try TrainingBenchmark.imagesPerSecond(architecture: .simple, batchSize: 32, steps: trainingSteps) : nil
+
         let result = BenchResult(
-            model: model.name, file: url.path, cores: ProcessInfo.processInfo.activeProcessorCount,
+            model: model.name, file: url.path, images: source, cores: ProcessInfo.processInfo.activeProcessorCount,
             loadMillisecondsMedian: median(loadTimes) * 1e3,
             latencyMicrosecondsMedian: percentile(latencies, 0.5) * 1e6,
             latencyMicrosecondsP99: percentile(latencies, 0.99) * 1e6,
@@ -64,6 +73,7 @@ struct BenchCommand: AsyncParsableCommand {
             batchSize: batch,
             batchImagesPerSecond: Double(batch) / median(batchTimes),
             peakMemoryMiB: Double(PeakMemory.residentBytes()) / 1_048_576,
+            trainingImagesPerSecond: training,
             checksum: checksum.isFinite)
         if json {
             let encoder = JSONEncoder()
@@ -84,6 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
 struct BenchResult: Encodable {
     let model: String
     let file: String
+    let images: String
     let cores: Int
     let loadMillisecondsMedian: Double
     let latencyMicrosecondsMedian: Double
@@ -92,6 +103,7 @@ struct BenchResult: Encodable {
     let batchSize: Int
     let batchImagesPerSecond: Double
     let peakMemoryMiB: Double
+    let trainingImagesPerSecond: Double?
     let checksum: Bool
 
     var table: String {
@@ -101,6 +113,8 @@ struct BenchResult: Encodable {
         single image     \(String(format: "%.1f", latencyMicrosecondsMedian)) µs median, \(String(format: "%.1f", latencyMicrosecondsP99)) µs p99 (\(latencyRuns) runs, 1 thread)
         batch            \(Int(batchImagesPerSecond.rounded())) images/s (\(batchSize) images, \(cores) cores, median of runs)
         peak memory      \(String(format: "%.1f", peakMemoryMiB)) MiB resident
+        training         \(trainingImagesPerSecond.map { "\(Int($0.rounded())) images/s (simple CNN, batch 32, Adam, all cores; \(String(format: "%.1f", 60_000 / $0)) s per 60,000-image epoch)" } ?? "skipped")
+        images           \(images)
         """
     }
 }

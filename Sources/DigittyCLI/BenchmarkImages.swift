@@ -1,9 +1,26 @@
 import DigittyEngine
+import DigittyVision
+import Foundation
 
-/// Images for benchmarks: digit-like strokes drawn in code, so that timings include realistic sparsity.
+/// Images for benchmarks: the MNIST test digits when the data is found (`--data`, `DIGITTY_DATA`, the cache),
+/// else digit-like strokes drawn in code, so that timings include realistic sparsity either way.
 enum BenchmarkImages {
-    /// `count` images of `height × width` pixels in 0…1, concatenated.
-    static func make(count: Int, height: Int, width: Int) -> [Float] {
+    /// `count` images of `height × width` pixels in 0…1, concatenated, and where they came from.
+    static func make(count: Int, height: Int, width: Int, dataDirectory: String?) -> (pixels: [Float], source: String) {
+        let directory = MNISTLocation.resolve(explicit: dataDirectory)
+        if height == 28, width == 28, let test = try? MNISTDataset.load(directory: directory, split: .test), test.count > 0 {
+            var pixels = [Float](repeating: 0, count: count * 784)
+            for image in 0..<count {
+                for (offset, byte) in test.pixels(at: image % test.count).enumerated() {
+                    pixels[image * 784 + offset] = Float(byte) / 255
+                }
+            }
+            return (pixels, "MNIST test digits from \(directory.path)")
+        }
+        return (strokes(count: count, height: height, width: width), "synthetic strokes (no MNIST data found)")
+    }
+
+    private static func strokes(count: Int, height: Int, width: Int) -> [Float] {
         var pixels = [Float](repeating: 0, count: count * height * width)
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         func random() -> Double {
@@ -17,8 +34,7 @@ enum BenchmarkImages {
             let (rx, ry) = (Double(width) * (0.15 + 0.1 * random()), Double(height) * (0.2 + 0.1 * random()))
             for step in 0..<80 {
                 let angle = Double(step) / 80 * 2 * Double.pi * (0.6 + 0.4 * random())
-                let x = Int(cx + rx * cos(angle)), y = Int(cy + ry * sin(angle))
-                paint(&pixels, base: base, x: x, y: y, width: width, height: height)
+                paint(&pixels, base: base, x: Int(cx + rx * cos(angle)), y: Int(cy + ry * sin(angle)), width: width, height: height)
                 let t = Double(step) / 80
                 paint(&pixels, base: base, x: Int(cx + rx + 2 * t), y: Int(cy - ry + 2 * ry * t), width: width, height: height)
             }
@@ -34,7 +50,3 @@ enum BenchmarkImages {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -6,10 +6,12 @@ import Foundation
 /// JSON `{"image": "<base64 PNG or PGM>"}`. Every bad body becomes a 4xx `APIError`.
 public enum ImageRequest {
     /// Decodes `body`, using `contentType` (the header's media type, lowercased, without parameters) to
-    /// choose JSON or an image file; other or missing types are recognised by their first bytes.
+    /// choose JSON or an image file. A missing type, or the form type `curl --data-binary` sends by default,
+    /// is recognised by the first bytes.
     public static func image(from body: [UInt8], contentType: String?, limits: ServerLimits) throws(APIError) -> GrayImage {
         guard !body.isEmpty else { throw .badRequest("the request body is empty; send a PNG or PGM image or JSON") }
-        let type = contentType ?? ""
+        var type = contentType ?? ""
+        if type == "application/x-www-form-urlencoded" { type = "" }
         if type == "application/json" || type.hasSuffix("+json") || (type.isEmpty && body.first == UInt8(ascii: "{")) {
             return try json(body, limits: limits)
         }

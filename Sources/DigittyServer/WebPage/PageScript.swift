@@ -87,10 +87,14 @@ let pageScript = #"""
     statusOut.textContent = "Model " + answer.model + ": " + answer.label + " (" + confidence + "%)";
   }
 
+  // #status carries data-state="busy" while a prediction is pending or in flight, "idle" otherwise.
+  function setBusy(busy) { statusOut.dataset.state = busy ? "busy" : "idle"; }
+
   function predict() {
-    if (!ink) { showEmpty("Nothing drawn yet."); return; }
+    if (!ink) { showEmpty("Nothing drawn yet."); setBusy(inFlight || liveTimer !== null); return; }
     if (inFlight) { again = true; return; }
     inFlight = true;
+    setBusy(true);
     const asked = generation;
     pad.toBlob(async (blob) => {
       try {
@@ -103,13 +107,14 @@ let pageScript = #"""
         if (asked === generation) statusOut.textContent = "Error: " + error.message;
       } finally {
         inFlight = false;
-        if (again) { again = false; predict(); }
+        if (again) { again = false; predict(); } else { setBusy(liveTimer !== null); }
       }
     }, "image/png");
   }
 
   function predictSoon() {
     if (!liveBox.checked || liveTimer !== null) return;
+    setBusy(true);
     liveTimer = setTimeout(() => { liveTimer = null; predict(); }, 120);
   }
 
@@ -119,6 +124,7 @@ let pageScript = #"""
     if (liveTimer !== null) { clearTimeout(liveTimer); liveTimer = null; }
     blank();
     showEmpty("Draw a digit.");
+    setBusy(inFlight);
   }
 
   pad.addEventListener("pointerdown", (event) => {
@@ -196,5 +202,6 @@ let pageScript = #"""
 
   blank();
   showEmpty("Draw a digit.");
+  setBusy(false);
 })();
 """#

@@ -55,7 +55,7 @@ struct BadInputTests {
     @Test("bad request bodies and parameters", arguments: cases)
     func refused(_ badCase: Case) async throws {
         let server = try await TestServer(models: try TestModels.pair())
-        let answer = try await server.post(badCase.path, badCase.body, contentType: badCase.contentType)
+        let answer = try await server.post(badCase.body, contentType: badCase.contentType, path: badCase.path)
         #expect(answer.status == badCase.status, "\(badCase): \(answer.text)")
         #expect(answer.header("Content-Type")?.hasPrefix("application/json") == true)
         let error = try #require(answer.error, "\(badCase): no JSON error in \(answer.text)")

@@ -77,7 +77,7 @@ final class TestServer: @unchecked Sendable {
         return Answer(status: http.statusCode, headers: headers, body: data)
     }
 
-    func post(_ path: String = "/predict", _ body: [UInt8], contentType: String?) async throws -> Answer {
+    func post(_ body: [UInt8], contentType: String?, path: String = "/predict") async throws -> Answer {
         try await request("POST", path, body: Data(body), contentType: contentType)
     }
 

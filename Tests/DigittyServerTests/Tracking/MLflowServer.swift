@@ -27,11 +27,14 @@ final class MLflowServer {
         // setsid: its own process group, so that stopping it stops its worker processes too.
         process.executableURL = URL(fileURLWithPath: ExternalTools.find("setsid") ?? "/usr/bin/setsid")
         process.arguments = [
-            ExternalTools.find("mlflow")!, "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+            "--wait", ExternalTools.find("mlflow")!, "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
             "--backend-store-uri", "sqlite:///" + directory.appendingPathComponent("mlflow.db").path,
             "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
         ]
         process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"  // no background job workers: a plain tracking server
+        process.environment = environment
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = log
@@ -49,12 +52,31 @@ final class MLflowServer {
         throw MLflowServerError.didNotStart
     }
 
+    /// Stops the server and every process it started (it runs them in its own session; `setsid --wait`
+    /// stays as its parent), asking first and killing after five seconds.
     func stop() {
-        if process.isRunning {
-            kill(-process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+        if process.isRunning, let group = sessionLeader() {
+            kill(-group, SIGTERM)
+            for _ in 0..<50 where process.isRunning { usleep(100_000) }
+            if process.isRunning { kill(-group, SIGKILL) }
         }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The pid of mlflow itself: the child of `setsid`, leader of its own process group.
+    private func sessionLeader() -> pid_t? {
+        let parent = process.processIdentifier
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in entries {
+            guard let pid = pid_t(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, pid_t(fields[1]) == parent { return pid }
+        }
+        return nil
     }
 
     /// GET `/api/2.0/mlflow/<path>` as JSON.

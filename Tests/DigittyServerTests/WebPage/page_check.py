@@ -45,20 +45,22 @@ def stroke(kind, points):
     """Draws through `points` (pixel offsets from the pad's top-left) with a pointer of `kind`."""
     pad = driver.find_element(By.ID, "pad")
     size = pad.size
-    builder = ActionBuilder(driver, mouse=PointerInput(kind, kind + "-1"))
+    builder = ActionBuilder(driver, mouse=PointerInput(kind, kind + "-1"), duration=30)
     pointer = builder.pointer_action
     to_center = lambda x, y: (int(x * size["width"] / 280 - size["width"] / 2), int(y * size["height"] / 280 - size["height"] / 2))
     pointer.move_to(pad, *to_center(*points[0]))
     pointer.pointer_down()
     for x, y in points[1:]:
-        pointer.move_to(pad, *to_center(x, y), duration=30)
+        pointer.move_to(pad, *to_center(x, y))
     pointer.pointer_up()
     builder.perform()
 
 
 def wait_for_label():
+    """Waits until every prediction asked for has been answered and shown."""
+    time.sleep(0.2)
+    wait.until(lambda d: d.find_element(By.ID, "status").get_attribute("data-state") == "idle")
     wait.until(lambda d: d.find_element(By.ID, "label").text not in ("", "–"))
-    wait.until(lambda d: d.find_element(By.ID, "status").text.startswith("Model"))
 
 
 try:
