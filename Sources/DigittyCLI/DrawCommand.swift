@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyONNX
 import DigittyTerminal
 import Foundation
 
@@ -28,7 +29,7 @@ struct DrawCommand: ParsableCommand {
     /// The one place the app loads model files.
     static func loadModel(_ url: URL) throws -> any ImageClassifier {
         do {
-            return try ModelFile.load(contentsOf: url)
+            return try ModelLoader.load(contentsOf: url)
         } catch {
             throw CLIError("\(url.path): \(error)")
         }

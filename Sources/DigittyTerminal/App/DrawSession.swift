@@ -99,7 +99,8 @@ public struct DrawSession {
     private func save(_ state: inout AppState, to path: String) {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         do {
-            let bytes = VisionBridge.encode(state.canvas.image, forPath: url.path)
+            let image = state.canvas.image
+            let bytes = url.pathExtension.lowercased() == "pgm" ? PGM.encode(image) : PNG.encode(image)
             try AtomicFile.write(Data(bytes), to: url)
             state.message = "saved \(url.lastPathComponent) (28×28, white on black)"
         } catch {
@@ -110,8 +111,8 @@ public struct DrawSession {
     private func open(_ state: inout AppState, _ path: String) {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
         do {
-            let image = try VisionBridge.load(url)
-            guard let prepared = VisionBridge.prepare(image) else {
+            let image = try ImageFile.load(contentsOf: url)
+            guard let prepared = MNISTPreprocessing.prepare(image) else {
                 state.message = "\(url.lastPathComponent) has no ink"
                 return
             }

@@ -10,7 +10,7 @@ public struct Predictor: Sendable {
     /// The prediction for the canvas, or nil when it has no ink.
     public func predict(_ canvas: Canvas) throws -> Prediction? {
         guard !canvas.isEmpty else { return nil }
-        let image = model.input.mnistPreprocessing ? VisionBridge.prepare(canvas.image) : canvas.image
+        let image = model.input.mnistPreprocessing ? MNISTPreprocessing.prepare(canvas.image) : canvas.image
         guard let image else { return nil }
         guard model.input.height == image.height, model.input.width == image.width else {
             throw AppError("model \(model.name) expects \(model.input.width)×\(model.input.height) images, not 28×28")

@@ -1,3 +1,4 @@
+import DigittyVision
 import Testing
 @testable import DigittyTerminal
 
@@ -77,7 +78,7 @@ import Testing
     }
 
     @Test func randomAndMutatedBytesNeverCrash() {
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         let samples = ["\u{1B}[<0;10;5M", "\u{1B}[<32;11;5M", "\u{1B}[M !!", "\u{1B}[A", "\u{1B}OP", "é€", "q"].map { Array($0.utf8) }
         for round in 0..<5000 {
             var bytes = samples[round % samples.count] + samples[(round / 7) % samples.count]
@@ -96,18 +97,5 @@ import Testing
             #expect(count <= bytes.count)
             #expect(!decoder.hasPending)
         }
-    }
-}
-
-/// A small seeded generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
