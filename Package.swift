@@ -63,7 +63,7 @@ let package = Package(
             ]
         ),
         // Logging training runs to an MLflow tracking server over its REST API.
-        .target(name: "DigittyTracking"),
+        .target(name: "DigittyTracking", dependencies: ["DigittyEngine"]),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",

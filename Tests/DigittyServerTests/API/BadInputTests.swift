@@ -90,7 +90,7 @@ struct BadInputTests {
             client.send([UInt8](repeating: 1, count: 65536) + Array("\r\n".utf8))
         }
         client.send("0\r\n\r\n")
-        let streamed = try #require(client.readResponse())
+        let streamed = try #require(await client.readResponse())
         #expect(streamed.status == 413)
         #expect(streamed.body.contains("\"error\""))
         #expect(try await server.request("GET", "/healthz").status == 200)
@@ -105,7 +105,7 @@ struct BadInputTests {
         let client = try RawHTTPClient(port: server.port)
         client.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n")
         client.send([UInt8](repeating: 0, count: 10))
-        let answer = try #require(client.readResponse())
+        let answer = try #require(await client.readResponse())
         #expect(answer.status == 408)
         #expect(answer.body.contains("did not arrive"))
         #expect(try await server.request("GET", "/healthz").status == 200)
@@ -121,21 +121,14 @@ struct BadInputTests {
         let holder = try RawHTTPClient(port: server.port)
         holder.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: \(body.count)\r\n\r\n")
         holder.send(Array(body.prefix(10)))
-        // Wait until the held request is inside the server (it and /metrics itself are in flight).
-        var inFlight = 0.0
-        for _ in 0..<200 where inFlight < 2 {
-            let metrics = try await server.request("GET", "/metrics").text
-            inFlight = metrics.split(separator: "\n").first { $0.hasPrefix("digitty_requests_in_flight ") }
-                .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
-            if inFlight < 2 { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        #expect(inFlight >= 2)
+        // Wait until the held request is inside the server.
+        #expect(try await server.waitForRequestsInFlight(1))
         let refused = try await server.post(body, contentType: "image/png")
         #expect(refused.status == 503)
         #expect(refused.header("Retry-After") == "1")
         #expect(refused.error?.contains("busy") == true)
         holder.send(Array(body.dropFirst(10)))
-        #expect(holder.readResponse()?.status == 200)
+        #expect(await holder.readResponse()?.status == 200)
         #expect(try await server.post(body, contentType: "image/png").status == 200)
         try await server.stop()
     }

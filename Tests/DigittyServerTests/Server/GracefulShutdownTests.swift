@@ -13,17 +13,11 @@ struct GracefulShutdownTests {
         client.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: \(body.count)\r\n\r\n")
         client.send(Array(body.prefix(20)))
         // Make sure the request has reached the handler before shutting down.
-        var inFlight = 0.0
-        for _ in 0..<200 where inFlight < 2 {
-            let metrics = try await server.request("GET", "/metrics").text
-            inFlight = metrics.split(separator: "\n").first { $0.hasPrefix("digitty_requests_in_flight ") }
-                .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
-            if inFlight < 2 { try await Task.sleep(for: .milliseconds(10)) }
-        }
+        #expect(try await server.waitForRequestsInFlight(1))
         await server.beginShutdown()
         try await Task.sleep(for: .milliseconds(200))
         client.send(Array(body.dropFirst(20)))
-        let answer = try #require(client.readResponse())
+        let answer = try #require(await client.readResponse())
         #expect(answer.status == 200)
         #expect(answer.body.contains("\"label\""))
         try await server.waitUntilStopped()

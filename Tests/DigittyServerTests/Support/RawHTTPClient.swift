@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A blocking TCP client for requests URLSession cannot make: bodies sent slowly or in parts, lying headers.
-final class RawHTTPClient {
+final class RawHTTPClient: @unchecked Sendable {
     private let socketDescriptor: Int32
 
     init(port: Int) throws {
@@ -42,9 +42,13 @@ final class RawHTTPClient {
         }
     }
 
-    /// Reads until the response's headers and `Content-Length` body have arrived (or the peer closes);
-    /// returns the status code and the body.
-    func readResponse() -> (status: Int, body: String)? {
+    /// Reads, on a thread of its own, until the response's headers and `Content-Length` body have arrived
+    /// (or the peer closes); returns the status code and the body.
+    func readResponse() async -> (status: Int, body: String)? {
+        (try? await offPool { self.readResponseBlocking() }) ?? nil
+    }
+
+    private func readResponseBlocking() -> (status: Int, body: String)? {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -51,6 +51,19 @@ final class TestServer: @unchecked Sendable {
     /// Waits for the server task to end.
     func waitUntilStopped() async throws { try await task.value }
 
+    /// Polls `/metrics` until at least `count` other requests are being handled; false after about ten seconds.
+    func waitForRequestsInFlight(_ count: Int) async throws -> Bool {
+        for _ in 0..<1000 {
+            let metrics = try await request("GET", "/metrics").text
+            let inFlight = metrics.split(separator: "\n").first { $0.hasPrefix("digitty_requests_in_flight ") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            // The /metrics request itself is in flight too.
+            if inFlight >= Double(count + 1) { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
     struct Answer {
         let status: Int
         let headers: [String: String]

@@ -136,3 +136,21 @@ struct MLflowTrackingTests {
         #expect(await tracker.isEnabled == false)
     }
 }
+
+@Suite("What a run records about a model")
+struct RunDescriptionTests {
+    @Test("params come from the provenance's hyper-parameters, tags from architecture, augmentation and checksums")
+    func fromProvenance() throws {
+        let base = try TestModels.simple(name: "alpha", seed: 1)
+        let model = try SequentialModel(name: "alpha", layers: base.layers, provenance: ModelProvenance(
+            trainedWith: "digitty train", dataset: "MNIST train", augmentation: "rotation ±6°", epochs: 2, batchSize: 32,
+            learningRate: 0.001, optimizer: "adam", seed: 7, dataChecksums: ["train-images-idx3-ubyte.gz": "abc"]))
+        let description = RunDescription(model: model)
+        #expect(description.params == ["parameters": String(model.parameterCount), "epochs": "2", "batch_size": "32",
+                                       "learning_rate": "0.001", "optimizer": "adam", "seed": "7"])
+        #expect(description.tags["architecture"] == model.specs.map(\.summary).joined(separator: " → "))
+        #expect(description.tags["augmentation"] == "rotation ±6°")
+        #expect(description.tags["data_sha256.train-images-idx3-ubyte.gz"] == "abc")
+        #expect(description.tags["dataset"] == "MNIST train")
+    }
+}

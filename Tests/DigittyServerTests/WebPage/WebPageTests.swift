@@ -30,9 +30,8 @@ struct WebPageTests {
         try? FileManager.default.removeItem(at: screenshot)
 
         let base = server.base.absoluteString
-        let result = try await Task.detached {
-            try ExternalTools.run(ExternalTools.find("python3")!, [Self.script.path, base, screenshot.path])
-        }.value
+        let script = Self.script.path
+        let result = try await offPool { try ExternalTools.run(ExternalTools.find("python3")!, [script, base, screenshot.path]) }
         try await server.stop()
         #expect(result.status == 0, "page_check.py failed:\n\(result.errors)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
