@@ -118,7 +118,7 @@ import Testing
             }
             #expect(objects.map { $0["index"] as? Int } == [0, 1, 2])
             #expect(objects.map { $0["empty"] as? Bool } == [false, true, false])
-            #expect(objects[0]["label"] as? Int == 1)
+            #expect(objects.first?["label"] as? Int == 1)
         }
         let labels = directory.appendingPathComponent("labels.idx")
         try Data(IDXFile(labels: [1, 2]).encoded()).write(to: labels)

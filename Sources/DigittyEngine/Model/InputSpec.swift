@@ -47,6 +47,17 @@ public struct InputSpec: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case height, width, scaling, sampleShape = "sample_shape", mnistPreprocessing = "mnist_preprocessing"
     }
+
+    /// Only the size is required; the rest defaults as for MNIST (unit scaling, `[h, w, 1]`, preprocessing on).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let height = try container.decode(Int.self, forKey: .height)
+        let width = try container.decode(Int.self, forKey: .width)
+        self.init(height: height, width: width,
+                  scaling: try container.decodeIfPresent(Scaling.self, forKey: .scaling) ?? .unit,
+                  sampleShape: try container.decodeIfPresent([Int].self, forKey: .sampleShape),
+                  mnistPreprocessing: try container.decodeIfPresent(Bool.self, forKey: .mnistPreprocessing) ?? true)
+    }
 }
 
 extension InputSpec.Scaling {
