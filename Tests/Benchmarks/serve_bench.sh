@@ -50,9 +50,11 @@ measure() { # name, base URL, pid
   echo "$name RSS: before ${before} KiB, after ${after} KiB"
 }
 
-echo "== building digitty (release)"
-swift build -c release --product digitty >/dev/null
-DIGITTY=$(swift build -c release --show-bin-path)/digitty
+if [ -z "${DIGITTY:-}" ]; then  # DIGITTY=path/to/release/digitty skips the build
+  echo "== building digitty (release)"
+  swift build -c release --product digitty >/dev/null
+  DIGITTY=$(swift build -c release --show-bin-path)/digitty
+fi
 
 echo "== digitty serve"
 PORT=$((20000 + RANDOM % 20000))
