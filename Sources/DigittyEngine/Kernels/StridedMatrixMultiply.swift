@@ -99,10 +99,10 @@ public enum StridedMatrixMultiply {
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false
     ) {
-        if !accumulate {
-            for row in 0..<k { (c + row * ldc).update(repeating: 0, count: n) }
-        }
         if m >= 64 && k >= 32 {
+            if !accumulate {
+                for row in 0..<k { (c + row * ldc).update(repeating: 0, count: n) }
+            }
             blockedTransposedA(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, into: c, ldc: ldc)
             return
         }
@@ -110,33 +110,8 @@ public enum StridedMatrixMultiply {
         var first = 0
         while first < m {
             let rows = min(block, m - first)
-            var column = 0
-            while column + 64 <= n {
-                panel64TransposedA(rows: rows, k: k, a + first * lda, lda: lda, b + first * ldb + column, ldb: ldb,
-                                   c + column, ldc: ldc)
-                column += 64
-            }
-            while column + 32 <= n {
-                panel32TransposedA(rows: rows, k: k, a + first * lda, lda: lda, b + first * ldb + column, ldb: ldb,
-                                   c + column, ldc: ldc)
-                column += 32
-            }
-            while column + 16 <= n {
-                panel16TransposedA(rows: rows, k: k, a + first * lda, lda: lda, b + first * ldb + column, ldb: ldb,
-                                   c + column, ldc: ldc)
-                column += 16
-            }
-            if column < n {
-                for output in 0..<k {
-                    let target = c + output * ldc
-                    for row in first..<first + rows {
-                        let value = a[row * lda + output]
-                        if value == 0 { continue }
-                        let source = b + row * ldb
-                        for j in column..<n { target[j] = target[j].addingProduct(value, source[j]) }
-                    }
-                }
-            }
+            transposedABlock(rows: rows, n: n, k: k, a + first * lda, lda: lda, b + first * ldb, ldb: ldb,
+                             into: c, ldc: ldc, accumulate: accumulate || first > 0)
             first += rows
         }
     }
@@ -391,64 +366,52 @@ public enum StridedMatrixMultiply {
         }
     }
 
-    private static func panel64TransposedA(
-        rows: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        _ c: UnsafeMutablePointer<Float>, ldc: Int
+    /// `c[k×n] (+)= aᵀ · b` for one block of `rows` rows: for each output row, the non-zero entries of `a`'s
+    /// column are found once and scaled rows of `b` are summed across all column panels, starting from zero
+    /// in registers unless `accumulate`.
+    private static func transposedABlock(
+        rows: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows + 1) { positions in
             let positions = positions.baseAddress!
             for output in 0..<k {
                 let target = c + output * ldc
-                var s0 = load16(target), s1 = load16(target + 16), s2 = load16(target + 32), s3 = load16(target + 48)
                 let found = nonZeroPositions(a + output, stride: lda, count: rows, into: positions)
-                for entry in 0..<found {
-                    let row = Int(positions[entry])
-                    let scale = SIMD16<Float>(repeating: a[row * lda + output])
-                    let source = b + row * ldb
-                    s0 = s0.addingProduct(scale, load16(source)); s1 = s1.addingProduct(scale, load16(source + 16))
-                    s2 = s2.addingProduct(scale, load16(source + 32)); s3 = s3.addingProduct(scale, load16(source + 48))
+                var column = 0
+                while column + 64 <= n {
+                    let t = target + column
+                    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+                    if accumulate { s0 = load16(t); s1 = load16(t + 16); s2 = load16(t + 32); s3 = load16(t + 48) }
+                    for entry in 0..<found {
+                        let row = Int(positions[entry])
+                        let scale = SIMD16<Float>(repeating: a[row * lda + output])
+                        let source = b + row * ldb + column
+                        s0 = s0.addingProduct(scale, load16(source)); s1 = s1.addingProduct(scale, load16(source + 16))
+                        s2 = s2.addingProduct(scale, load16(source + 32)); s3 = s3.addingProduct(scale, load16(source + 48))
+                    }
+                    store16(s0, t); store16(s1, t + 16); store16(s2, t + 32); store16(s3, t + 48)
+                    column += 64
                 }
-                store16(s0, target); store16(s1, target + 16); store16(s2, target + 32); store16(s3, target + 48)
-            }
-        }
-    }
-
-    private static func panel32TransposedA(
-        rows: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        _ c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows + 1) { positions in
-            let positions = positions.baseAddress!
-            for output in 0..<k {
-                let target = c + output * ldc
-                var s0 = load16(target), s1 = load16(target + 16)
-                let found = nonZeroPositions(a + output, stride: lda, count: rows, into: positions)
-                for entry in 0..<found {
-                    let row = Int(positions[entry])
-                    let scale = SIMD16<Float>(repeating: a[row * lda + output])
-                    let source = b + row * ldb
-                    s0 = s0.addingProduct(scale, load16(source)); s1 = s1.addingProduct(scale, load16(source + 16))
+                while column + 16 <= n {
+                    let t = target + column
+                    var sum = accumulate ? load16(t) : SIMD16<Float>()
+                    for entry in 0..<found {
+                        let row = Int(positions[entry])
+                        sum = sum.addingProduct(SIMD16(repeating: a[row * lda + output]), load16(b + row * ldb + column))
+                    }
+                    store16(sum, t)
+                    column += 16
                 }
-                store16(s0, target); store16(s1, target + 16)
-            }
-        }
-    }
-
-    private static func panel16TransposedA(
-        rows: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        _ c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows + 1) { positions in
-            let positions = positions.baseAddress!
-            for output in 0..<k {
-                let target = c + output * ldc
-                var sum = load16(target)
-                let found = nonZeroPositions(a + output, stride: lda, count: rows, into: positions)
-                for entry in 0..<found {
-                    let row = Int(positions[entry])
-                    sum = sum.addingProduct(SIMD16(repeating: a[row * lda + output]), load16(b + row * ldb))
+                while column < n {
+                    var sum: Float = accumulate ? target[column] : 0
+                    for entry in 0..<found {
+                        let row = Int(positions[entry])
+                        sum = sum.addingProduct(a[row * lda + output], b[row * ldb + column])
+                    }
+                    target[column] = sum
+                    column += 1
                 }
-                store16(sum, target)
             }
         }
     }

@@ -45,3 +45,9 @@ struct IndexBuffer: @unchecked Sendable {
 
     func deallocate() { base.deallocate() }
 }
+
+/// Replaces every negative value of `count` floats with zero (a ReLU in place).
+@inline(__always)
+func rectify(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    for index in 0..<count where values[index] < 0 { values[index] = 0 }
+}

@@ -1,7 +1,10 @@
 /// ReLU and LeakyReLU for training. The derivative at 0 is taken as that of the negative side (as TensorFlow).
-final class TrainableActivation: TrainableLayer {
+/// It may run in place; after a layer that rectifies its own output it has nothing to do forwards.
+final class TrainableActivation: InPlaceTrainableLayer {
     enum Kind { case relu, leaky(Float) }
     let kind: Kind
+    /// Set when the layer before already wrote `max(0, x)`.
+    var inputIsRectified = false
     let inputShape: [Int]
     var outputShape: [Int] { inputShape }
 
@@ -18,6 +21,7 @@ final class TrainableActivation: TrainableLayer {
     }
 
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {
+        if inputIsRectified && input.base == output.base { return }
         let count = batch * inputSize, kind = self.kind
         FixedChunks.run(items: count, chunks: FixedChunks.spread, work: count, alignment: 64) { _, range in
             switch kind {

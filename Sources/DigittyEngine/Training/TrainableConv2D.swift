@@ -2,8 +2,9 @@
 /// `[k·k·in, filters]` weight, so the forward pass, the weight gradient (`colsᵀ · dY`) and the input gradient
 /// (`dY · Wᵀ`, scattered back by col2im) all run on the blocked SIMD kernels.
 // Worker threads only read its immutable geometry and write disjoint parts of preallocated buffers.
-final class TrainableConv2D: TrainableLayer, @unchecked Sendable {
+final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     let spec: LayerSpec
+    var rectifiesOutput = false
     let inputShape: [Int]
     let outputShape: [Int]
     let kernel, stride, filters, channels: Int
@@ -67,7 +68,7 @@ final class TrainableConv2D: TrainableLayer, @unchecked Sendable {
 
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {
         let pixels = outHeight * outWidth, patch = self.patch, filters = self.filters
-        let (columns, weight, bias) = (self.columns, self.weight, self.bias)
+        let (columns, weight, bias, rectifies) = (self.columns, self.weight, self.bias, rectifiesOutput)
         FixedChunks.run(items: batch, chunks: FixedChunks.spread, work: batch * pixels * patch * filters) { _, samples in
             for sample in samples {
                 self.im2col(input.base + sample * self.inputSize, into: columns.base + sample * pixels * patch)
@@ -76,6 +77,7 @@ final class TrainableConv2D: TrainableLayer, @unchecked Sendable {
             StridedMatrixMultiply.multiply(
                 m: samples.count * pixels, n: filters, k: patch, columns.base + first * patch, lda: patch,
                 weight.base, ldb: filters, into: output.base + first * filters, ldc: filters, bias: bias.base)
+            if rectifies { rectify(output.base + first * filters, count: samples.count * pixels * filters) }
         }
     }
 

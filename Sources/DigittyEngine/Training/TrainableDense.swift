@@ -1,7 +1,8 @@
 /// Dense for training: `Y = X·W + b`; gradients `dW = Xᵀ·dY`, `db = Σ dY`, `dX = dY·Wᵀ`. Each product is
 /// split across cores by output columns or weight rows, so no partial sums need combining.
-final class TrainableDense: TrainableLayer {
+final class TrainableDense: RectifyingTrainableLayer {
     let spec: LayerSpec
+    var rectifiesOutput = false
     let inputShape: [Int]
     let outputShape: [Int]
     let inputs, units: Int
@@ -36,7 +37,7 @@ final class TrainableDense: TrainableLayer {
     }
 
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {
-        let (inputs, units, weight, bias) = (self.inputs, self.units, self.weight, self.bias)
+        let (inputs, units, weight, bias, rectifies) = (self.inputs, self.units, self.weight, self.bias, rectifiesOutput)
         // Split by 64-wide column panels: each core streams its own part of the weight once.
         let chunks = min(FixedChunks.spread, max(1, units / 64))
         FixedChunks.run(items: units, chunks: chunks, work: batch * inputs * units, alignment: 64) { _, columns in
@@ -44,6 +45,9 @@ final class TrainableDense: TrainableLayer {
             StridedMatrixMultiply.multiply(
                 m: batch, n: columns.count, k: inputs, input.base, lda: inputs, weight.base + first, ldb: units,
                 into: output.base + first, ldc: units, bias: bias.base + first)
+            if rectifies {
+                for sample in 0..<batch { rectify(output.base + sample * units + first, count: columns.count) }
+            }
         }
     }
 

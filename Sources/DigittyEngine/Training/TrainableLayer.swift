@@ -36,6 +36,16 @@ protocol TrainableLayer: AnyObject {
                   inputGradient: FloatBuffer?, batch: Int)
 }
 
+/// A layer whose output may share its input's memory (and its input gradient its output gradient's), so the
+/// model gives it no buffers of its own.
+protocol InPlaceTrainableLayer: TrainableLayer {}
+
+/// A layer that can rectify its own output as it writes it, so that a ReLU right after it has nothing left to
+/// do forwards. Its backward pass must not read its output (the ReLU overwrites nothing, but shares it).
+protocol RectifyingTrainableLayer: TrainableLayer {
+    var rectifiesOutput: Bool { get set }
+}
+
 extension TrainableLayer {
     var parameterSpecs: [ParameterSpec] { [] }
     func bind(parameters: FloatBuffer, gradients: FloatBuffer) {}

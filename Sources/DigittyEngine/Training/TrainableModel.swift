@@ -20,6 +20,8 @@ public final class TrainableModel {
     /// `activations[i]` is the input of layer `i`; the last is the output. Gradients alike.
     let activations: [FloatBuffer]
     let activationGradients: [FloatBuffer]
+    /// Whether layer `i` runs in place (its output buffers are its input's).
+    private let runsInPlace: [Bool]
     let labels: UnsafeMutablePointer<Int32>
     var optimizer: Optimizer
 
@@ -64,9 +66,33 @@ public final class TrainableModel {
         trainableRanges = trainable
         parameters = .allocate(total)
         gradients = .allocate(total)
-        activations = [FloatBuffer.allocate(maxBatch * Tensor.elementCount(input.sampleShape))]
-            + layers.map { FloatBuffer.allocate(maxBatch * $0.outputSize) }
-        activationGradients = [FloatBuffer.empty] + layers.map { FloatBuffer.allocate(maxBatch * $0.outputSize) }
+        // In-place layers share their input's buffers, except on the model's input (which stays as filled) and
+        // after a layer whose backward pass reads its own output. A ReLU after Conv2D or Dense is folded
+        // into that layer's forward pass.
+        var activations = [FloatBuffer.allocate(maxBatch * Tensor.elementCount(input.sampleShape))]
+        var activationGradients = [FloatBuffer.empty]
+        var inPlace: [Bool] = []
+        for (index, layer) in layers.enumerated() {
+            let previous = index > 0 ? layers[index - 1] : nil
+            let shares = layer is any InPlaceTrainableLayer && previous != nil
+                && (layer is TrainableFlatten || previous is any RectifyingTrainableLayer)
+            inPlace.append(shares)
+            if shares {
+                activations.append(activations[index])
+                activationGradients.append(activationGradients[index])
+                if let relu = layer as? TrainableActivation, case .relu = relu.kind,
+                   let rectifying = previous as? any RectifyingTrainableLayer {
+                    rectifying.rectifiesOutput = true
+                    relu.inputIsRectified = true
+                }
+            } else {
+                activations.append(FloatBuffer.allocate(maxBatch * layer.outputSize))
+                activationGradients.append(FloatBuffer.allocate(maxBatch * layer.outputSize))
+            }
+        }
+        self.activations = activations
+        self.activationGradients = activationGradients
+        runsInPlace = inPlace
         labels = .allocate(capacity: maxBatch)
         labels.initialize(repeating: 0, count: maxBatch)
         self.optimizer = Optimizer(kind: optimizer, count: total)
@@ -94,8 +120,11 @@ public final class TrainableModel {
     deinit {
         parameters.deallocate()
         gradients.deallocate()
-        for buffer in activations { buffer.deallocate() }
-        for buffer in activationGradients.dropFirst() { buffer.deallocate() }
+        activations[0].deallocate()
+        for (index, shares) in runsInPlace.enumerated() where !shares {
+            activations[index + 1].deallocate()
+            activationGradients[index + 1].deallocate()
+        }
         labels.deallocate()
         optimizer.deallocate()
     }

@@ -69,6 +69,10 @@ import Testing
     @Test func averagePoolSame() throws { try Self.check([.averagePool2D(size: 3, stride: 2, padding: .same)]) }
     @Test func globalAveragePool() throws { try Self.check([.globalAveragePool], flatten: false) }
     @Test func relu() throws { try Self.check([.relu]) }
+    /// ReLU folded into the Dense before it, and Flatten sharing its input's buffers (as in the simple CNN).
+    @Test func reluAfterDenseAndFlattenInPlace() throws {
+        try Self.check([.relu, .maxPool2D(size: 2), .flatten, .dense(units: 6), .relu], flatten: false)
+    }
     @Test func leakyReLU() throws { try Self.check([.leakyReLU(alpha: 0.2)]) }
     @Test func batchNorm() throws { try Self.check([.batchNorm(), .relu], batch: 4) }
     @Test func dropout() throws { try Self.check([.dropout(rate: 0.4)]) }
