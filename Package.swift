@@ -35,7 +35,7 @@ let package = Package(
         // zlib, for gzip'd MNIST files and PNG images.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
-        .target(name: "DigittyVision", dependencies: ["CZlib"], swiftSettings: vectorFlags),
+        .target(name: "DigittyVision", dependencies: ["DigittyEngine", "CZlib"], swiftSettings: vectorFlags),
         // ONNX interop: import and run ONNX graphs, convert them to native models, export native models.
         .target(
             name: "DigittyONNX",

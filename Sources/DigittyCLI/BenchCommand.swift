@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyVision
 import Foundation
 
 /// `digitty bench`: how fast a model loads and predicts on this machine.
@@ -14,7 +15,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Images in the batch-throughput test (all cores).") var batch = 10_000
     @Option(help: "Times to repeat the batch test (the median is reported).") var repeats = 5
     @Option(help: "MNIST directory for test digits (default: $DIGITTY_DATA, then the cache).") var data: String?
-    @Option(help: "Training steps (batch 32) to time for training throughput; 0 skips it.") var trainingSteps = 300
+    @Option(help: "Training steps (batch 32) to time per architecture for training throughput; 0 skips it.")
+    var trainingSteps = 300
     @Flag(help: "Print the results as one JSON object.") var json = false
 
     func run() async throws {
@@ -60,9 +62,20 @@ struct BenchCommand: AsyncParsableCommand {
             checksum += output.scalars[0]
         }
 
-        // Training throughput of the original simple architecture (batch 32, Adam), as `digitty train` runs it.
-        let training = trainingSteps > 0
-            ? try TrainingBenchmark.imagesPerSecond(architecture: .simple, batchSize: 32, steps: trainingSteps) : nil
+        // Training throughput of the original experiments' setup (batch 32, Adam, rotation ±6°, shifts ±10%),
+        // as `digitty train` runs it, on MNIST training digits when they are there.
+        var training: [String: Double] = [:]
+        var trainingImages = "synthetic strokes"
+        if trainingSteps > 0 {
+            let digits = try? MNISTTrainingData.load(directory: mnistDirectory(data), validationSize: 0,
+                                                     limit: trainingSteps * 32).training
+            if digits != nil { trainingImages = "MNIST training digits" }
+            for architecture in [Architecture.simple, .deep] {
+                training[architecture.rawValue] = try TrainingBenchmark.imagesPerSecond(
+                    architecture: architecture, batchSize: 32, steps: trainingSteps, images: digits,
+                    augmenter: Augmenter(settings: .original(rotation: 6)))
+            }
+        }
 
         let result = BenchResult(
             model: model.name, file: url.path, images: source, cores: ProcessInfo.processInfo.activeProcessorCount,
@@ -73,7 +86,8 @@ struct BenchCommand: AsyncParsableCommand {
             batchSize: batch,
             batchImagesPerSecond: Double(batch) / median(batchTimes),
             peakMemoryMiB: Double(PeakMemory.residentBytes()) / 1_048_576,
-            trainingImagesPerSecond: training,
+            trainingImagesPerSecond: training.isEmpty ? nil : training,
+            trainingImages: trainingSteps > 0 ? trainingImages : nil,
             checksum: checksum.isFinite)
         if json {
             let encoder = JSONEncoder()
@@ -103,8 +117,18 @@ struct BenchResult: Encodable {
     let batchSize: Int
     let batchImagesPerSecond: Double
     let peakMemoryMiB: Double
-    let trainingImagesPerSecond: Double?
+    /// Per architecture.
+    let trainingImagesPerSecond: [String: Double]?
+    let trainingImages: String?
     let checksum: Bool
+
+    private var trainingLines: String {
+        guard let training = trainingImagesPerSecond, let source = trainingImages else { return "training         skipped" }
+        return training.sorted { $0.key > $1.key }.map { name, speed in
+            "training         \(Int(speed.rounded())) images/s \(name) (batch 32, Adam, rotation ±6°, shifts ±10%, all cores; "
+                + String(format: "%.1f s per 60,000-image epoch)", 60_000 / speed)
+        }.joined(separator: "\n") + "\n                 on \(source)"
+    }
 
     var table: String {
         """
@@ -113,7 +137,7 @@ struct BenchResult: Encodable {
         single image     \(String(format: "%.1f", latencyMicrosecondsMedian)) µs median, \(String(format: "%.1f", latencyMicrosecondsP99)) µs p99 (\(latencyRuns) runs, 1 thread)
         batch            \(Int(batchImagesPerSecond.rounded())) images/s (\(batchSize) images, \(cores) cores, median of runs)
         peak memory      \(String(format: "%.1f", peakMemoryMiB)) MiB resident
-        training         \(trainingImagesPerSecond.map { "\(Int($0.rounded())) images/s (simple CNN, batch 32, Adam, all cores; \(String(format: "%.1f", 60_000 / $0)) s per 60,000-image epoch)" } ?? "skipped")
+        \(trainingLines)
         images           \(images)
         """
     }

@@ -62,7 +62,7 @@ struct ExperimentCommand: AsyncParsableCommand {
                 if let only, !name.contains(only) { continue }
                 let configuration = TrainingConfiguration(
                     architecture: architecture, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                    seed: seed, augmentation: RandomDistortion(rotation: rotation, shift: 0.1))
+                    seed: seed, augmentation: .original(rotation: Float(rotation)))
                 runs.append(Run(name: name, architecture: architecture.rawValue, rotation: rotation,
                                 configuration: configuration, dataset: dataset.summary))
             }

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyVision
 import Foundation
 
 /// One training run as the CLI drives it: resume from a checkpoint if asked, train epoch by epoch with a
@@ -21,7 +22,8 @@ struct TrainingSession {
 
     func run(stop: StopSignal, progress: ProgressLine) throws -> Outcome {
         let trainer = try Trainer(name: name, configuration: configuration, training: data.training,
-                                  validation: data.validation)
+                                  validation: data.validation,
+                                  augmenter: configuration.augmentation.map { Augmenter(settings: $0) })
         if resume {
             guard FileManager.default.fileExists(atPath: checkpoint.path) else {
                 throw CLIError("no checkpoint at \(checkpoint.path) to resume from")

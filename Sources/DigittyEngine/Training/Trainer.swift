@@ -44,12 +44,19 @@ public final class Trainer {
     public private(set) var state: TrainingState
     public let training: LabelledImages
     public let validation: LabelledImages
+    /// Distorts each training image as it goes into a batch (the configuration's augmentation).
+    public let augmenter: (any ImageAugmentation)?
     /// The flat parameters of the best epoch on validation.
     public private(set) var bestParameters: [Float]?
 
+    /// `augmenter` carries out `configuration.augmentation` and must be given exactly when it is set.
     public init(name: String, configuration: TrainingConfiguration, training: LabelledImages,
-                validation: LabelledImages) throws(ModelError) {
+                validation: LabelledImages, augmenter: (any ImageAugmentation)? = nil) throws(ModelError) {
         try configuration.validate()
+        guard augmenter?.settings == configuration.augmentation else {
+            throw .invalidParameter("the augmenter (\(augmenter?.settings.summary ?? "none")) does not match the "
+                                    + "configuration's augmentation (\(configuration.augmentation?.summary ?? "none"))")
+        }
         guard training.count > 0 else { throw .badInput("no training images") }
         guard training.height == validation.height, training.width == validation.width else {
             throw .badInput("training and validation images differ in size")
@@ -65,6 +72,7 @@ public final class Trainer {
                               validationCount: validation.count)
         self.training = training
         self.validation = validation
+        self.augmenter = augmenter
     }
 
     public var isFinished: Bool { state.epoch >= state.configuration.epochs }
@@ -122,7 +130,7 @@ public final class Trainer {
         let order = self.order(epoch: epoch)
         let rate = configuration.learningRate(atEpoch: epoch)
         let batches = batchesPerEpoch
-        let training = self.training, seed = configuration.seed, augmentation = configuration.augmentation
+        let training = self.training, seed = configuration.seed, augmenter = self.augmenter
         var clock = DispatchTime.now().uptimeNanoseconds
         while state.batch < batches {
             let first = state.batch * batchSize
@@ -135,9 +143,9 @@ public final class Trainer {
                     for slot in range {
                         let destination = target.base + slot * training.imageSize
                         let index = indices[slot]
-                        if let augmentation {
+                        if let augmenter {
                             training.pixels.withUnsafeBufferPointer { pixels in
-                                augmentation.augment(pixels.baseAddress! + index * training.imageSize,
+                                augmenter.augment(pixels.baseAddress! + index * training.imageSize,
                                                      height: training.height, width: training.width,
                                                      into: destination,
                                                      seed: Trainer.imageSeed(seed, epoch: epoch, index: index))

@@ -11,11 +11,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var learningRateDecay: Double
     public var optimizer: OptimizerKind
     public var seed: UInt64
-    public var augmentation: RandomDistortion?
+    /// The distortions applied to training images (nil: none).
+    public var augmentation: AugmentationSettings?
 
     public init(architecture: Architecture, epochs: Int = 10, batchSize: Int = 32, learningRate: Double = 1e-3,
                 learningRateDecay: Double = 1, optimizer: OptimizerKind = .adam(), seed: UInt64 = 1,
-                augmentation: RandomDistortion? = nil) {
+                augmentation: AugmentationSettings? = nil) {
         self.init(architecture: architecture.rawValue, layers: architecture.layers, epochs: epochs,
                   batchSize: batchSize, learningRate: learningRate, learningRateDecay: learningRateDecay,
                   optimizer: optimizer, seed: seed, augmentation: augmentation)
@@ -23,7 +24,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     public init(architecture: String, layers: [LayerSpec], epochs: Int, batchSize: Int, learningRate: Double,
                 learningRateDecay: Double = 1, optimizer: OptimizerKind = .adam(), seed: UInt64,
-                augmentation: RandomDistortion?) {
+                augmentation: AugmentationSettings?) {
         self.architecture = architecture
         self.layers = layers
         self.epochs = epochs
@@ -48,13 +49,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         if case let .sgd(momentum) = optimizer, !(momentum >= 0 && momentum < 1) {
             throw .invalidParameter("momentum must be in [0, 1), got \(momentum)")
         }
-        if let augmentation {
-            guard augmentation.rotation >= 0, augmentation.rotation <= 180, augmentation.shift >= 0,
-                  augmentation.shift <= 1, augmentation.scale >= 0, augmentation.scale < 1,
-                  augmentation.elastic >= 0, augmentation.elastic <= 10 else {
-                throw .invalidParameter("augmentation out of range (rotation 0…180°, shift 0…1, zoom 0…<1, elastic 0…10 px)")
-            }
-        }
+        try augmentation?.validate()
     }
 
     /// The learning rate during epoch `epoch` (0-based).

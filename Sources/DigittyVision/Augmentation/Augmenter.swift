@@ -1,10 +1,11 @@
+import DigittyEngine
 import Foundation
 
 /// Random rotations, shifts, zoom and elastic distortion of training images, as Keras' ImageDataGenerator does
 /// them (bilinear sampling, points outside the image take the nearest edge pixel). Deterministic: the same
 /// generator state gives the same image. Immutable and safe to share between threads; each thread brings its own
-/// `SplitMix64`.
-public struct Augmenter: Sendable {
+/// generator. It is the `ImageAugmentation` that `digitty train` gives the engine's trainer.
+public struct Augmenter: ImageAugmentation {
     /// One image's geometric distortion, about the image centre.
     public struct Transform: Sendable, Equatable {
         /// Rotation in degrees; positive turns the content counter-clockwise as displayed.
@@ -39,18 +40,36 @@ public struct Augmenter: Sendable {
     }
 
     /// A random transform within the settings' ranges.
-    public func randomTransform(using random: inout SplitMix64) -> Transform {
+    public func randomTransform(using random: inout some RandomNumberGenerator) -> Transform {
         let s = settings
-        return Transform(rotation: random.uniform(-s.rotation, s.rotation),
-                         shiftX: random.uniform(-s.widthShift, s.widthShift) * Float(width),
-                         shiftY: random.uniform(-s.heightShift, s.heightShift) * Float(height),
-                         scale: 1 + random.uniform(-s.zoom, s.zoom))
+        return Transform(rotation: Self.uniform(-s.rotation, s.rotation, &random),
+                         shiftX: Self.uniform(-s.widthShift, s.widthShift, &random) * Float(width),
+                         shiftY: Self.uniform(-s.heightShift, s.heightShift, &random) * Float(height),
+                         scale: 1 + Self.uniform(-s.zoom, s.zoom, &random))
+    }
+
+    /// A uniform Float in [low, high) from the top 24 bits of one draw.
+    private static func uniform(_ low: Float, _ high: Float, _ random: inout some RandomNumberGenerator) -> Float {
+        low + (high - low) * Float(random.next() >> 40) * (1 / Float(1 << 24))
+    }
+
+    /// Distorts image bytes into floats with the generator `SeededRandom(seed:)`: the trainer's entry point.
+    /// Images of another size than the augmenter's are distorted with the same settings.
+    public func augment(_ source: UnsafePointer<UInt8>, height: Int, width: Int,
+                        into target: UnsafeMutablePointer<Float>, seed: UInt64) {
+        guard height == self.height, width == self.width else {
+            return Augmenter(settings: settings, width: width, height: height)
+                .augment(source, height: height, width: width, into: target, seed: seed)
+        }
+        var random = SeededRandom(seed: seed)
+        augment(UnsafeBufferPointer(start: source, count: width * height),
+                into: UnsafeMutableBufferPointer(start: target, count: width * height), using: &random)
     }
 
     /// Distorts one image of bytes (0…255) into `output` as floats 0…1, with a random transform (and elastic
     /// field, if enabled). Both buffers hold `width × height` pixels.
     public func augment(_ source: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Float>,
-                        using random: inout SplitMix64) {
+                        using random: inout some RandomNumberGenerator) {
         precondition(source.count == width * height && output.count == width * height, "buffers must hold one image")
         withUnsafeTemporaryAllocation(of: Float.self, capacity: width * height) { floats in
             for i in 0 ..< width * height { floats[i] = Float(source[i]) * (1 / 255) }
@@ -60,7 +79,7 @@ public struct Augmenter: Sendable {
 
     /// Distorts one image of floats into `output`, with a random transform (and elastic field, if enabled).
     public func augment(_ source: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
-                        using random: inout SplitMix64) {
+                        using random: inout some RandomNumberGenerator) {
         let transform = randomTransform(using: &random)
         if settings.elasticAlpha > 0 {
             let field = elasticField(using: &random)
@@ -71,7 +90,7 @@ public struct Augmenter: Sendable {
     }
 
     /// `image` distorted at random (a convenience over the buffer version).
-    public func augment(_ image: GrayImage, using random: inout SplitMix64) -> GrayImage {
+    public func augment(_ image: GrayImage, using random: inout some RandomNumberGenerator) -> GrayImage {
         precondition(image.width == width && image.height == height, "the augmenter is for \(width)×\(height) images")
         var output = GrayImage(width: width, height: height)
         image.pixels.withUnsafeBufferPointer { source in
@@ -129,10 +148,10 @@ public struct Augmenter: Sendable {
 
     /// A smooth random displacement field: uniform noise in ±1, Gaussian-blurred (zero beyond the edges, as
     /// the usual `gaussian_filter(mode="constant")` implementation), scaled by `elasticAlpha`.
-    func elasticField(using random: inout SplitMix64) -> [Float] {
+    func elasticField(using random: inout some RandomNumberGenerator) -> [Float] {
         let count = width * height
         var field = [Float](repeating: 0, count: 2 * count)
-        for i in 0 ..< 2 * count { field[i] = random.uniform(-1, 1) }
+        for i in 0 ..< 2 * count { field[i] = Self.uniform(-1, 1, &random) }
         var blurred = [Float](repeating: 0, count: 2 * count)
         let radius = elasticKernel.count / 2
         // Blur each component along rows into `blurred`, then along columns back into `field`.

@@ -29,15 +29,16 @@ import Testing
     static let layers: [LayerSpec] = [.conv2D(filters: 8, kernelSize: 3), .batchNorm(), .relu, .maxPool2D(), .flatten,
                                       .dense(units: 16), .relu, .dropout(rate: 0.2), .dense(units: 4), .softmax]
 
-    static func configuration(epochs: Int = 3, seed: UInt64 = 5, optimizer: OptimizerKind = .adam(),
-                              augmentation: RandomDistortion? = RandomDistortion(rotation: 8, shift: 0.1)) -> TrainingConfiguration {
+    static let augmenter = ShiftAugmentation(shift: 0.1)
+
+    static func configuration(epochs: Int = 3, seed: UInt64 = 5, optimizer: OptimizerKind = .adam()) -> TrainingConfiguration {
         TrainingConfiguration(architecture: "bars", layers: layers, epochs: epochs, batchSize: 16, learningRate: 3e-3,
-                              optimizer: optimizer, seed: seed, augmentation: augmentation)
+                              optimizer: optimizer, seed: seed, augmentation: augmenter.settings)
     }
 
     static func trainer(_ configuration: TrainingConfiguration) throws -> Trainer {
         try Trainer(name: "bars", configuration: configuration, training: bars(count: 400, seed: 1),
-                    validation: bars(count: 100, seed: 2))
+                    validation: bars(count: 100, seed: 2), augmenter: augmenter)
     }
 
     @Test(arguments: [OptimizerKind.adam(), .sgd(momentum: 0.9)])
@@ -125,6 +126,23 @@ import Testing
         configuration = Self.configuration()
         configuration.layers = [.flatten, .dense(units: 1)]
         #expect(throws: ModelError.self) { _ = try Self.trainer(configuration) }
+        configuration = Self.configuration()
+        configuration.augmentation?.rotation = 400
+        #expect(throws: ModelError.self) { try configuration.validate() }
+    }
+
+    @Test func theAugmenterMustCarryOutTheConfiguredAugmentation() throws {
+        let images = Self.bars(count: 20, seed: 1)
+        var configuration = Self.configuration()
+        #expect(throws: ModelError.self) {
+            _ = try Trainer(name: "bars", configuration: configuration, training: images, validation: images)
+        }
+        configuration.augmentation = nil
+        #expect(throws: ModelError.self) {
+            _ = try Trainer(name: "bars", configuration: configuration, training: images, validation: images,
+                            augmenter: Self.augmenter)
+        }
+        _ = try Trainer(name: "bars", configuration: configuration, training: images, validation: images)
     }
 }
 

@@ -1,3 +1,4 @@
+import DigittyEngine
 import Foundation
 import Testing
 @testable import DigittyVision
@@ -138,5 +139,48 @@ import Testing
         let feeble = Augmenter(settings: AugmentationSettings(widthShift: 0, heightShift: 0, elasticAlpha: 0.01))
         #expect(Self.maxDifference(feeble.augment(Self.digit, using: &random), Self.digit) < 0.01)
         #expect(Augmenter.gaussianKernel(sigma: 4).reduce(0, +) > 0.9999)
+    }
+
+    /// The trainer's entry point: bytes in, floats out, everything drawn from the seed.
+    static func augment(_ augmenter: Augmenter, _ bytes: [UInt8], width: Int = 28, height: Int = 28,
+                        seed: UInt64) -> [Float] {
+        var output = [Float](repeating: -1, count: bytes.count)
+        bytes.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer {
+                augmenter.augment(source.baseAddress!, height: height, width: width, into: $0.baseAddress!, seed: seed)
+            }
+        }
+        return output
+    }
+
+    @Test func seededAugmentationIsReproducibleAndVaries() {
+        let augmenter: any ImageAugmentation = Augmenter(settings: AugmentationSettings(rotation: 12, zoom: 0.1, elasticAlpha: 34))
+        let bytes = Self.digit.bytes, plain = Augmenter(settings: augmenter.settings)
+        #expect(Self.augment(plain, bytes, seed: 7) == Self.augment(plain, bytes, seed: 7))
+        #expect(Self.augment(plain, bytes, seed: 7) != Self.augment(plain, bytes, seed: 8))
+        #expect(Self.augment(plain, bytes, seed: 7).allSatisfy { $0 >= 0 && $0 <= 1 })
+        var random = SeededRandom(seed: 7)
+        let viaImage = plain.augment(GrayImage(width: 28, height: 28, bytes: bytes), using: &random).pixels
+        #expect(zip(Self.augment(plain, bytes, seed: 7), viaImage).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(Self.augment(Augmenter(settings: .none), bytes, seed: 3) == bytes.map { Float($0) * (1 / 255) })
+    }
+
+    @Test func seededAugmentationTakesImagesOfAnySize() {
+        let bytes = (0 ..< 12 * 9).map { UInt8(($0 * 37) % 256) }
+        let small = Self.augment(Augmenter(settings: .original(rotation: 6)), bytes, width: 12, height: 9, seed: 2)
+        let direct = Self.augment(Augmenter(settings: .original(rotation: 6), width: 12, height: 9), bytes,
+                                  width: 12, height: 9, seed: 2)
+        #expect(small == direct)
+        #expect(small.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+
+    @Test func settingsDescribeAndValidateThemselves() {
+        #expect(AugmentationSettings.original(rotation: 6).summary == "rotation ±6°, shift ±10%, bilinear, fill nearest")
+        #expect(AugmentationSettings(rotation: 10, zoom: 0.1, elasticAlpha: 34).summary
+                == "rotation ±10°, shift ±10%, zoom ±10%, elastic α 34 σ 4, bilinear, fill nearest")
+        #expect(throws: ModelError.self) { try AugmentationSettings(rotation: -1).validate() }
+        #expect(throws: ModelError.self) { try AugmentationSettings(zoom: 1).validate() }
+        #expect(throws: ModelError.self) { try AugmentationSettings(rotation: .nan).validate() }
+        #expect(AugmentationSettings.none.isIdentity && !AugmentationSettings.original(rotation: 6).isIdentity)
     }
 }
