@@ -6,11 +6,14 @@ import Synchronization
 /// finishes its batch, saves a checkpoint and exits cleanly instead of dying mid-write.
 final class StopSignal: Sendable {
     private let raised = Atomic<Int32>(0)
+    private let onStop: @Sendable () -> Void
     /// Kept alive for the process's lifetime; only touched in `init`.
     nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
-    /// Starts catching SIGINT and SIGTERM (a second signal while stopping ends the process as usual).
-    init() {
+    /// Starts catching SIGINT and SIGTERM (a second signal while stopping ends the process as usual);
+    /// `onStop` runs once, at the first one (e.g. to cancel a task that does not poll).
+    init(onStop: @escaping @Sendable () -> Void = {}) {
+        self.onStop = onStop
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -24,6 +27,8 @@ final class StopSignal: Sendable {
         if raised.exchange(number, ordering: .relaxed) != 0 {
             signal(number, SIG_DFL)
             raise(number)
+        } else {
+            onStop()
         }
     }
 

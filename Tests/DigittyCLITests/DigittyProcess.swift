@@ -20,7 +20,13 @@ struct DigittyProcess {
         return directory.appendingPathComponent("digitty")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil) throws -> Result {
+    /// The project's shared MNIST files (`../shared/data/mnist` beside the package root), when they are there.
+    static let sharedMNIST = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/mnist")
+
+    /// Runs `digitty` to completion; it is killed (and the result says `signaled`) if it takes over `timeout` seconds.
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
+                    timeout: TimeInterval = 600) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -32,6 +38,9 @@ struct DigittyProcess {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try? input.fileHandleForWriting.close()
         // Read both pipes concurrently so that neither fills up and blocks the child.

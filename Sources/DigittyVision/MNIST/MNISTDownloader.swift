@@ -61,11 +61,7 @@ public struct MNISTDownloader: Sendable {
     /// failure; files fetched before it stay (they are complete and verified). Cancelling the task stops the
     /// download in progress and removes its temporary file.
     public func fetch(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws(DownloadError) -> [Outcome] {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .filesystem(path: directory.path, reason: Self.reason(error))
-        }
+        try Self.makeDirectory(directory.standardizedFileURL.path)
         var outcomes: [Outcome] = []
         for file in files {
             let destination = directory.appendingPathComponent(file.name)
@@ -113,10 +109,25 @@ public struct MNISTDownloader: Sendable {
         }
     }
 
+    /// Creates `path` and its missing parents; the error names the part that failed and why.
+    private static func makeDirectory(_ path: String) throws(DownloadError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .filesystem(path: path, reason: "not a directory") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectory(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw .filesystem(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Why a file operation failed, in words.
     static func reason(_ error: any Error) -> String {
         let error = error as NSError
-        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, error.domain == NSCocoaErrorDomain {
-            return underlying.localizedDescription
+        if error.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(error.code)) {
+            return String(cString: strerror(code.rawValue))
         }
         return error.localizedDescription
     }
