@@ -68,14 +68,3 @@ struct TrainingSession {
                          seconds: Date().timeIntervalSince(started))
     }
 }
-
-/// Where MNIST is: `--data DIR`, else `$DIGITTY_DATA`, else the per-user cache.
-func mnistDirectory(_ option: String?) -> URL {
-    if let option { return URL(fileURLWithPath: option) }
-    if let environment = ProcessInfo.processInfo.environment["DIGITTY_DATA"], !environment.isEmpty {
-        return URL(fileURLWithPath: environment)
-    }
-    let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-    return cache.appendingPathComponent("digitty/mnist")
-}
