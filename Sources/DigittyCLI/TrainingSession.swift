@@ -29,7 +29,7 @@ struct TrainingSession {
             try trainer.restore(try TrainingCheckpoint.load(contentsOf: checkpoint))
             progress.print("resuming \(name) at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch)")
         }
-        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try OutputDirectory.create(output.deletingLastPathComponent())
         let started = Date()
         while !trainer.isFinished {
             let metrics = trainer.runEpoch(progress: { progress.update(ProgressLine.describe($0)) },

@@ -25,11 +25,17 @@ struct DigittyProcess {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/mnist")
 
     /// Runs `digitty` to completion; it is killed (and the result says `signaled`) if it takes over `timeout` seconds.
+    /// With `fileSizeLimit` (in 512-byte blocks, as `ulimit -f` in sh), writing a larger file fails as on a full disk.
     static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
-                    timeout: TimeInterval = 600) throws -> Result {
+                    timeout: TimeInterval = 600, fileSizeLimit: Int? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
