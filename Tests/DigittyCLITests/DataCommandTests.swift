@@ -4,16 +4,41 @@ import Testing
 
 /// `digitty data fetch` as a user runs it, against a local HTTP server (Python's http.server on 127.0.0.1).
 @Suite(.timeLimit(.minutes(2))) struct DataCommandTests {
-    /// `python3 -m http.server` for `directory` on a free loopback port.
+    /// `python3 -m http.server` for `directory` on a free loopback port, or another Python server that prints
+    /// "port N" first.
     final class FileServer {
         let port: Int
         private let process: Process
 
+        /// Serves the files of `directory`.
+        convenience init?(serving directory: URL) {
+            self.init(pythonArguments: ["-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory.path])
+        }
+
+        /// A server that answers every GET with the promise of a megabyte, sends a kilobyte and then nothing.
+        convenience init?(stalling: Void) {
+            self.init(pythonArguments: ["-c", """
+                import http.server, time
+                class Handler(http.server.BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        self.send_response(200)
+                        self.send_header("Content-Length", "1000000")
+                        self.end_headers()
+                        self.wfile.write(bytes(1000))
+                        self.wfile.flush()
+                        time.sleep(60)
+                http.server.ThreadingHTTPServer.daemon_threads = True
+                server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+                print("port", server.server_address[1])
+                server.serve_forever()
+                """])
+        }
+
         /// Starts the server (waiting at most 10 s for it), or nil when python3 is not available.
-        init?(serving directory: URL) {
+        private init?(pythonArguments: [String]) {
             process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory.path]
+            process.arguments = ["python3", "-u"] + pythonArguments
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -79,6 +104,39 @@ import Testing
                                             timeout: 120)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.split(separator: "\n").filter { $0.contains("already present, SHA-256 verified") }.count == 4)
+    }
+
+    /// A server that stops sending: `--timeout` gives up; Ctrl-C stops at once (status 130). Neither keeps a file.
+    @Test func stalledDownloadTimesOutOrIsInterrupted() throws {
+        guard let server = FileServer(stalling: ()) else { return }
+        defer { server.stop() }
+        let directory = DigittyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let started = Date()
+        let timedOut = try DigittyProcess.run(["data", "fetch", "--data", directory.path, "--mirror", server.url, "--timeout", "1"],
+                                              timeout: 60)
+        #expect(timedOut.status == 1 && !timedOut.signaled, "\(timedOut.stderr)")
+        #expect(timedOut.stderr.contains("train-images-idx3-ubyte.gz: no data for 1 s (timed out)"), "\(timedOut.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(Self.names(in: directory).isEmpty)
+
+        let process = Process()
+        process.executableURL = DigittyProcess.executable
+        process.arguments = ["data", "fetch", "--data", directory.path, "--mirror", server.url]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Self.names(in: directory).isEmpty, process.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(Self.names(in: directory).first?.hasSuffix(".part") == true, "no temporary file while downloading")
+        process.interrupt()
+        let stopDeadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < stopDeadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130)
+        #expect(Self.names(in: directory).isEmpty)
     }
 
     /// Wrong files, a missing path, a closed port and a path under a file: one line on stderr, status 1, no file.
