@@ -61,6 +61,9 @@ import Testing
         // Let it get into its first batches.
         Thread.sleep(forTimeInterval: 0.3)
         process.interrupt()
+        let stopDeadline = Date().addingTimeInterval(120) // it finishes its batch and saves a checkpoint
+        while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         errors.fileHandleForReading.readabilityHandler = nil
         let rest = errors.fileHandleForReading.readDataToEndOfFile()
