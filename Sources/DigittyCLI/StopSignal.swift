@@ -25,7 +25,12 @@ final class StopSignal: Sendable {
 
     private func receive(_ number: Int32) {
         if raised.exchange(number, ordering: .relaxed) != 0 {
+            // Dispatch receives signals by keeping them blocked; unblock this one here or raise() only queues it.
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, number)
             signal(number, SIG_DFL)
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
             raise(number)
         } else {
             onStop()
