@@ -48,8 +48,10 @@ struct FetchCommand: AsyncParsableCommand {
         let directory = MNISTLocation.resolve(explicit: data)
         let downloader = MNISTDownloader(directory: directory, mirror: mirrorURL!, timeout: timeout)
         let bar = DownloadProgressBar()
+        let cancellation = Cancellation()
+        let stop = StopSignal { cancellation.cancel() } // caught before the download starts
         let fetch = Task { try await downloader.fetch { bar.update($0) } }
-        let stop = StopSignal { fetch.cancel() }
+        cancellation.attach(fetch)
         let outcomes: [MNISTDownloader.Outcome]
         do {
             outcomes = try await fetch.value
@@ -69,5 +71,26 @@ struct FetchCommand: AsyncParsableCommand {
             }
         }
         print("MNIST data in \(directory.path)")
+    }
+
+    /// Cancels the fetch task on request, also when the request comes before the task exists.
+    private final class Cancellation: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<[MNISTDownloader.Outcome], any Error>?
+        private var requested = false
+
+        func cancel() {
+            lock.withLock {
+                requested = true
+                task?.cancel()
+            }
+        }
+
+        func attach(_ task: Task<[MNISTDownloader.Outcome], any Error>) {
+            lock.withLock {
+                self.task = task
+                if requested { task.cancel() }
+            }
+        }
     }
 }

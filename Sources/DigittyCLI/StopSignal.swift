@@ -11,16 +11,21 @@ final class StopSignal: Sendable {
     nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
     /// Starts catching SIGINT and SIGTERM (a second signal while stopping ends the process as usual);
-    /// `onStop` runs once, at the first one (e.g. to cancel a task that does not poll).
+    /// `onStop` runs once, at the first one (e.g. to cancel a task that does not poll). Returns once the
+    /// signals are caught: Dispatch registers its sources asynchronously, and a signal that came between
+    /// `SIG_IGN` and the registration would be lost.
     init(onStop: @escaping @Sendable () -> Void = {}) {
         self.onStop = onStop
+        let registered = DispatchSemaphore(value: 0)
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in self?.receive(number) }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
             sources.append(source)
         }
+        for _ in sources { _ = registered.wait(timeout: .now() + 1) }
     }
 
     private func receive(_ number: Int32) {
