@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
-        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyEngine", "DigittyVision"]),
+        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"],
                     exclude: ["Support/onnxruntime_reference.py"]),
         .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),

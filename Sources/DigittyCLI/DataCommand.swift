@@ -11,14 +11,15 @@ struct DataCommand: AsyncParsableCommand {
     )
 }
 
-/// `digitty data fetch [--data DIR] [--mirror URL]`
+/// `digitty data fetch [--data DIR] [--mirror URL] [--timeout SECONDS]`
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract: "Download the four MNIST files, verified by SHA-256.",
         discussion: """
             Files go to --data DIR, else $DIGITTY_DATA, else $XDG_CACHE_HOME/digitty/mnist (~/.cache/digitty/mnist). \
-            Files already there and valid are kept; a file appears under its name only once it is complete and verified.
+            Files already there and valid are kept; a file appears under its name only once it is complete and \
+            verified. Ctrl-C stops the download and keeps nothing partial (exit status 130).
             """
     )
 
@@ -28,18 +29,38 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Base URL of an MNIST mirror holding the four .gz files.")
     var mirror: String = MNISTDownloader.defaultMirror.absoluteString
 
+    @Option(name: .long, help: "Seconds without data before a download is given up.")
+    var timeout: Double = 60
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard mirrorURL != nil else { throw ValidationError("--mirror \(mirror) is not an http or https URL") }
+    }
+
+    /// The mirror as a directory URL (with its trailing slash), if it is an http(s) URL.
+    var mirrorURL: URL? {
+        guard let url = URL(string: mirror.hasSuffix("/") ? mirror : mirror + "/"),
+              ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else { return nil }
+        return url
+    }
+
     func run() async throws {
-        guard let mirrorURL = URL(string: mirror.hasSuffix("/") ? mirror : mirror + "/"), mirrorURL.scheme != nil else {
-            throw CLIError("--mirror \(mirror) is not a URL")
-        }
         let directory = MNISTLocation.resolve(explicit: data)
-        let downloader = MNISTDownloader(directory: directory, mirror: mirrorURL)
+        let downloader = MNISTDownloader(directory: directory, mirror: mirrorURL!, timeout: timeout)
         let bar = DownloadProgressBar()
+        let cancellation = Cancellation()
+        let stop = StopSignal { cancellation.cancel() } // caught before the download starts
+        let fetch = Task { try await downloader.fetch { bar.update($0) } }
+        cancellation.attach(fetch)
         let outcomes: [MNISTDownloader.Outcome]
         do {
-            outcomes = try await downloader.fetch { bar.update($0) }
-        } catch {
+            outcomes = try await fetch.value
+        } catch let error as DownloadError {
             bar.finish()
+            if case .cancelled = error, stop.isRaised {
+                FileHandle.standardError.write(Data("interrupted: \(error)\n".utf8))
+                throw ExitCode(130)
+            }
             throw CLIError(error.description)
         }
         bar.finish()
@@ -51,43 +72,25 @@ struct FetchCommand: AsyncParsableCommand {
         }
         print("MNIST data in \(directory.path)")
     }
-}
 
-/// A progress bar on stderr for downloads: redrawn in place on a terminal, one line per file otherwise.
-final class DownloadProgressBar: @unchecked Sendable {
-    private let line = ProgressLine()
-    private let lock = NSLock()
-    private var current = ""
-    private var unfinished: String?
+    /// Cancels the fetch task on request, also when the request comes before the task exists.
+    private final class Cancellation: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<[MNISTDownloader.Outcome], any Error>?
+        private var requested = false
 
-    func update(_ progress: MNISTDownloader.Progress) {
-        lock.lock()
-        defer { lock.unlock() }
-        let done = progress.expected.map { progress.received >= $0 } ?? false
-        let text: String
-        if let expected = progress.expected, expected > 0 {
-            let fraction = min(1, Double(progress.received) / Double(expected))
-            let filled = Int(fraction * 30)
-            text = "\(progress.file) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-                + String(format: "] %3d%%  %.1f/%.1f MB", Int(fraction * 100), Double(progress.received) / 1e6, Double(expected) / 1e6)
-        } else {
-            text = String(format: "%@  %.1f MB", progress.file, Double(progress.received) / 1e6)
+        func cancel() {
+            lock.withLock {
+                requested = true
+                task?.cancel()
+            }
         }
-        if done {
-            line.print(text) // the finished file's bar stays on screen
-            unfinished = nil
-        } else {
-            line.update(text, force: progress.file != current)
-            unfinished = text
-        }
-        current = progress.file
-    }
 
-    /// Leaves a partly drawn bar on screen as it stood (before an error message).
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if let unfinished { line.print(unfinished) }
-        unfinished = nil
+        func attach(_ task: Task<[MNISTDownloader.Outcome], any Error>) {
+            lock.withLock {
+                self.task = task
+                if requested { task.cancel() }
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ struct Digitty: AsyncParsableCommand {
             TrainCommand.self,
             ExperimentCommand.self,
             EvalCommand.self,
+            DataCommand.self,
             ServeCommand.self,
             ConvertCommand.self,
             ExportCommand.self,

@@ -4,7 +4,8 @@ import Foundation
 /// A one-line live status on stderr, redrawn in place on a terminal (at most every 0.2 s) or printed every
 /// 30 s when stderr is a file or pipe.
 final class ProgressLine {
-    private let isTerminal = isatty(STDERR_FILENO) != 0
+    /// Whether stderr is a terminal (the line is redrawn in place).
+    let isTerminal = isatty(STDERR_FILENO) != 0
     private var lastDraw = Date.distantPast
     private var width = 0
 

@@ -31,7 +31,7 @@ struct TrainingSession {
             try trainer.restore(try TrainingCheckpoint.load(contentsOf: checkpoint))
             progress.print("resuming \(name) at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch)")
         }
-        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try OutputDirectory.create(output.deletingLastPathComponent())
         let started = Date()
         while !trainer.isFinished {
             let metrics = trainer.runEpoch(progress: { progress.update(ProgressLine.describe($0)) },
@@ -69,15 +69,4 @@ struct TrainingSession {
         return .finished(model: model, testAccuracy: test.accuracy, history: state.history,
                          seconds: Date().timeIntervalSince(started))
     }
-}
-
-/// Where MNIST is: `--data DIR`, else `$DIGITTY_DATA`, else the per-user cache.
-func mnistDirectory(_ option: String?) -> URL {
-    if let option { return URL(fileURLWithPath: option) }
-    if let environment = ProcessInfo.processInfo.environment["DIGITTY_DATA"], !environment.isEmpty {
-        return URL(fileURLWithPath: environment)
-    }
-    let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-    return cache.appendingPathComponent("digitty/mnist")
 }

@@ -20,10 +20,22 @@ struct DigittyProcess {
         return directory.appendingPathComponent("digitty")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil) throws -> Result {
+    /// The project's shared MNIST files (`../shared/data/mnist` beside the package root), when they are there.
+    static let sharedMNIST = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/mnist")
+
+    /// Runs `digitty` to completion; it is killed (and the result says `signaled`) if it takes over `timeout` seconds.
+    /// With `fileSizeLimit` (in 512-byte blocks, as `ulimit -f` in sh), writing a larger file fails as on a full disk.
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
+                    timeout: TimeInterval = 600, fileSizeLimit: Int? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
@@ -32,6 +44,9 @@ struct DigittyProcess {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try? input.fileHandleForWriting.close()
         // Read both pipes concurrently so that neither fills up and blocks the child.

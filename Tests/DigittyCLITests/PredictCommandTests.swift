@@ -100,8 +100,7 @@ import Testing
 }
 
 @Suite struct PredictIDXTests {
-    static let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/mnist")
+    static let mnist = DigittyProcess.sharedMNIST
 
     @Test func givesOnePredictionPerImageWithItsIndex() throws {
         let directory = DigittyProcess.temporaryDirectory()

@@ -61,6 +61,9 @@ import Testing
         // Let it get into its first batches.
         Thread.sleep(forTimeInterval: 0.3)
         process.interrupt()
+        let stopDeadline = Date().addingTimeInterval(120) // it finishes its batch and saves a checkpoint
+        while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         errors.fileHandleForReading.readabilityHandler = nil
         let rest = errors.fileHandleForReading.readDataToEndOfFile()
@@ -108,6 +111,43 @@ import Testing
         #expect(text.stdout.contains("confusion matrix"))
     }
 
+    @Test func fullDiskOrUnwritableOutputKeepsThePreviousCheckpoint() throws {
+        let data = try Self.syntheticMNIST(count: 2400, testCount: 50)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let common = ["train", "--data", data.path, "--validation-size", "200", "--epochs", "3", "--batch-size", "16", "--seed", "4"]
+        let output = data.appendingPathComponent("model.safetensors")
+        let checkpoint = URL(fileURLWithPath: output.path + ".checkpoint")
+        let first = try Self.interrupt(common + ["--output", output.path], after: "training simple")
+        #expect(first.status == 3, "\(first.stderr)")
+        let saved = try Data(contentsOf: checkpoint)
+        func hiddenFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: data.path)) ?? []).filter { $0.hasPrefix(".") }
+        }
+
+        // A file-size limit below the checkpoint's size: the next checkpoint cannot be written, as on a full disk.
+        let full = try DigittyProcess.run(common + ["--output", output.path, "--resume"], fileSizeLimit: saved.count / 512 / 2)
+        #expect(full.status == 1 && !full.signaled, "\(full.stderr)")
+        #expect(full.stderr.contains("cannot write '\(checkpoint.path)': File too large"), "\(full.stderr)")
+        #expect(try Data(contentsOf: checkpoint) == saved)
+        #expect(hiddenFiles().isEmpty, "temporary files left: \(hiddenFiles())")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+
+        // An output directory that cannot be made (a file is in the way): refused before any training.
+        let blocker = data.appendingPathComponent("train-images-idx3-ubyte")
+        let blocked = try DigittyProcess.run(common + ["--output", blocker.appendingPathComponent("m.safetensors").path,
+                                                      "--checkpoint", checkpoint.path, "--resume"])
+        #expect(blocked.status == 1 && !blocked.signaled, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("\(blocker.path) is a file, not a directory"), "\(blocked.stderr)")
+        #expect(try Data(contentsOf: checkpoint) == saved)
+
+        // Nothing was lost: the run resumes from the checkpoint and finishes.
+        let resumed = try DigittyProcess.run(common + ["--output", output.path, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try ModelFile.load(contentsOf: output).provenance.epochs == 3)
+        #expect(!FileManager.default.fileExists(atPath: checkpoint.path))
+        #expect(hiddenFiles().isEmpty)
+    }
+
     @Test func experimentWritesRunsAndALeaderboard() throws {
         let data = try Self.syntheticMNIST(count: 300, testCount: 50)
         defer { try? FileManager.default.removeItem(at: data) }
@@ -142,6 +182,7 @@ import Testing
         try Data([0, 0, 8, 1]).write(to: data.appendingPathComponent("t10k-labels-idx1-ubyte"))
         let truncated = try DigittyProcess.run(["train", "--data", data.path])
         #expect(truncated.status == 1 && !truncated.signaled, "\(truncated.stderr)")
+        #expect(truncated.stderr.contains("train-images-idx3-ubyte: too short for an IDX header"), "\(truncated.stderr)")
         let badOptions = try DigittyProcess.run(["train", "--epochs", "0", "--data", data.path])
         #expect(badOptions.status != 0 && !badOptions.signaled)
         let resumeWithout = try DigittyProcess.run(["train", "--resume", "--data", data.path])

@@ -35,8 +35,9 @@ public struct MNISTDataset: Sendable, Equatable {
 
     /// Reads a split from `directory`, taking `<stem>.gz` or the uncompressed `<stem>` for each file.
     public static func load(directory: URL, split: Split) throws(MNISTError) -> MNISTDataset {
-        let imageFile = try IDXFile.load(contentsOf: locate(split.imageStem, in: directory))
-        let labelFile = try IDXFile.load(contentsOf: locate(split.labelStem, in: directory))
+        let (imageURL, labelURL) = try files(in: directory, split: split)
+        let imageFile = try IDXFile.load(contentsOf: imageURL)
+        let labelFile = try IDXFile.load(contentsOf: labelURL)
         guard imageFile.kind == .images(rows: rows, columns: columns) else {
             throw .invalid(file: split.imageStem, reason: "holds \(imageFile.kind == .labels ? "labels" : "images that are not 28×28"), not 28×28 images")
         }
@@ -47,6 +48,11 @@ public struct MNISTDataset: Sendable, Equatable {
             throw .mismatch("the \(split.rawValue) split has \(imageFile.count) images but \(labelFile.count) labels")
         }
         return try MNISTDataset(images: imageFile.data, labels: labelFile.data)
+    }
+
+    /// The image and label files `load` reads for `split` in `directory` (`<stem>.gz`, else `<stem>`).
+    public static func files(in directory: URL, split: Split) throws(MNISTError) -> (images: URL, labels: URL) {
+        (try locate(split.imageStem, in: directory), try locate(split.labelStem, in: directory))
     }
 
     /// The path of `stem.gz` or `stem` in `directory`.

@@ -1,11 +1,8 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Downloads the MNIST files into a data directory, checking each against its SHA-256. A file appears under its
 /// final name only once it is complete and verified (it is written to a temporary file in the same directory,
-/// checked, then renamed); files already present and valid are kept.
+/// checked, then renamed); files already present and valid are kept without asking the server.
 public struct MNISTDownloader: Sendable {
     /// A file to fetch and the lower-case hex SHA-256 it must have.
     public struct File: Sendable, Equatable {
@@ -25,13 +22,13 @@ public struct MNISTDownloader: Sendable {
     }
 
     /// Where a download stands: `received` of `expected` bytes (nil when the server does not say).
-    public struct Progress: Sendable {
+    public struct Progress: Sendable, Equatable {
         public var file: String
         public var received: Int
         public var expected: Int?
     }
 
-    /// A public mirror of the original files.
+    /// A public mirror of the original files (the one torchvision uses).
     public static let defaultMirror = URL(string: "https://ossci-datasets.s3.amazonaws.com/mnist/")!
 
     /// The four original MNIST files and their SHA-256.
@@ -45,23 +42,26 @@ public struct MNISTDownloader: Sendable {
     public let directory: URL
     public let mirror: URL
     public let files: [File]
-    /// Seconds without data before a download is given up.
-    public var timeout: TimeInterval = 60
+    /// Seconds without data (connecting included) before a download is given up.
+    public var timeout: TimeInterval
 
-    public init(directory: URL, mirror: URL = defaultMirror, files: [File] = mnistFiles) {
+    public init(directory: URL, mirror: URL = defaultMirror, files: [File] = mnistFiles, timeout: TimeInterval = 60) {
         self.directory = directory
         self.mirror = mirror
         self.files = files
+        self.timeout = timeout
+    }
+
+    /// The URL a file is fetched from.
+    public func url(of file: File) -> URL {
+        mirror.appendingPathComponent(file.name)
     }
 
     /// Fetches every file that is missing or invalid, reporting progress as data arrives. Stops at the first
-    /// failure; files fetched before it stay (they are complete and verified).
+    /// failure; files fetched before it stay (they are complete and verified). Cancelling the task stops the
+    /// download in progress and removes its temporary file.
     public func fetch(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws(DownloadError) -> [Outcome] {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .filesystem(path: directory.path, reason: (error as NSError).localizedDescription)
-        }
+        try Self.makeDirectory(directory.standardizedFileURL.path)
         var outcomes: [Outcome] = []
         for file in files {
             let destination = directory.appendingPathComponent(file.name)
@@ -69,8 +69,7 @@ public struct MNISTDownloader: Sendable {
                 outcomes.append(.alreadyPresent(file.name))
                 continue
             }
-            let url = mirror.appendingPathComponent(file.name)
-            let bytes = try await download(url, to: destination, file: file, progress: progress)
+            let bytes = try await download(file, to: destination, progress: progress)
             outcomes.append(.downloaded(file.name, bytes: bytes))
         }
         return outcomes
@@ -78,33 +77,24 @@ public struct MNISTDownloader: Sendable {
 
     /// Whether `url` exists with the given SHA-256.
     public static func isValid(_ url: URL, sha256: String) -> Bool {
-        guard let hash = try? sha256Hex(of: url) else { return false }
-        return hash == sha256.lowercased()
+        (try? SHA256.hex(contentsOf: url)) == sha256.lowercased()
     }
 
-    /// The SHA-256 of a file, read in pieces.
-    public static func sha256Hex(of url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
-            hasher.update([UInt8](data))
-        }
-        return SHA256.hexString(hasher.finalize())
-    }
-
-    private func download(_ url: URL, to destination: URL, file: File,
+    /// Streams `file` into a temporary file beside `destination`, checks it, and renames it into place; the
+    /// temporary file is removed on any failure.
+    private func download(_ file: File, to destination: URL,
                           progress: @escaping @Sendable (Progress) -> Void) async throws(DownloadError) -> Int {
         let temporary = directory.appendingPathComponent(".\(file.name).\(UUID().uuidString).part")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: temporary) else {
-            throw .filesystem(path: directory.path, reason: "cannot create a file there")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .filesystem(path: directory.path, reason: String(cString: strerror(errno)))
         }
-        let task = DownloadTask(url: url, name: file.name, handle: handle, progress: progress)
-        let result = await task.run(timeout: timeout)
-        try? handle.close()
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do throws(DownloadError) {
-            let (received, digest) = try result.get()
+            let transfer = HTTPFileTransfer(url: url(of: file), into: handle, name: file.name, path: destination.path,
+                                            timeout: timeout, progress: progress)
+            let (received, digest) = try await transfer.run()
+            try? handle.close()
             guard digest == file.sha256.lowercased() else {
                 throw DownloadError.checksumMismatch(file: file.name, expected: file.sha256.lowercased(), actual: digest)
             }
@@ -113,116 +103,32 @@ public struct MNISTDownloader: Sendable {
             }
             return received
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
+            try? handle.close()
+            unlink(temporary.path)
             throw error
         }
     }
-}
 
-/// Why a download failed.
-public enum DownloadError: Error, Equatable, CustomStringConvertible {
-    /// The server answered with an HTTP error status.
-    case http(url: String, status: Int)
-    /// The connection failed or broke off.
-    case network(url: String, reason: String)
-    /// The data arrived but is not the expected file.
-    case checksumMismatch(file: String, expected: String, actual: String)
-    /// The file could not be written.
-    case filesystem(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .http(url, status):
-            return "download failed: \(url) answered HTTP \(status)"
-        case let .network(url, reason):
-            return "download failed: \(url): \(reason)"
-        case let .checksumMismatch(file, expected, actual):
-            return "download of \(file) is corrupt: SHA-256 \(actual), expected \(expected) (nothing was kept)"
-        case let .filesystem(path, reason):
-            return "cannot write \(path): \(reason)"
-        }
-    }
-}
-
-/// One HTTP download streamed into a file handle, hashing as it goes. The URLSession delegate calls arrive on
-/// one serial queue, so the mutable state is only touched there.
-private final class DownloadTask: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let url: URL
-    private let name: String
-    private let handle: FileHandle
-    private let progress: @Sendable (MNISTDownloader.Progress) -> Void
-    private var hasher = SHA256()
-    private var received = 0
-    private var expected: Int?
-    private var failure: DownloadError?
-    private var continuation: CheckedContinuation<Result<(Int, String), DownloadError>, Never>?
-
-    init(url: URL, name: String, handle: FileHandle, progress: @escaping @Sendable (MNISTDownloader.Progress) -> Void) {
-        self.url = url
-        self.name = name
-        self.handle = handle
-        self.progress = progress
-    }
-
-    func run(timeout: TimeInterval) async -> Result<(Int, String), DownloadError> {
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
-        defer { session.finishTasksAndInvalidate() }
-        return await withCheckedContinuation { continuation in
-            queue.addOperation {
-                self.continuation = continuation
-                session.dataTask(with: self.url).resume()
-            }
-        }
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        if let http = response as? HTTPURLResponse, !(200 ..< 300).contains(http.statusCode) {
-            failure = .http(url: url.absoluteString, status: http.statusCode)
-            completionHandler(.cancel)
+    /// Creates `path` and its missing parents; the error names the part that failed and why.
+    private static func makeDirectory(_ path: String) throws(DownloadError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .filesystem(path: path, reason: "not a directory") }
             return
         }
-        expected = response.expectedContentLength >= 0 ? Int(response.expectedContentLength) : nil
-        progress(.init(file: name, received: 0, expected: expected))
-        completionHandler(.allow)
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectory(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw .filesystem(path: path, reason: String(cString: strerror(errno)))
+        }
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        guard failure == nil else { return }
-        do {
-            try handle.write(contentsOf: data)
-        } catch {
-            failure = .filesystem(path: name, reason: (error as NSError).localizedDescription)
-            dataTask.cancel()
-            return
+    /// Why a file operation failed, in words.
+    static func reason(_ error: any Error) -> String {
+        let error = error as NSError
+        if error.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(error.code)) {
+            return String(cString: strerror(code.rawValue))
         }
-        hasher.update([UInt8](data))
-        received += data.count
-        progress(.init(file: name, received: received, expected: expected))
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        let result: Result<(Int, String), DownloadError>
-        if let failure {
-            result = .failure(failure)
-        } else if let error {
-            result = .failure(.network(url: url.absoluteString, reason: (error as NSError).localizedDescription))
-        } else if let expected, received != expected {
-            result = .failure(.network(url: url.absoluteString, reason: "the connection closed after \(received) of \(expected) bytes"))
-        } else {
-            do {
-                try handle.synchronize()
-                result = .success((received, SHA256.hexString(hasher.finalize())))
-            } catch {
-                result = .failure(.filesystem(path: name, reason: (error as NSError).localizedDescription))
-            }
-        }
-        continuation?.resume(returning: result)
-        continuation = nil
+        return error.localizedDescription
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SHA-256 (FIPS 180-4) in plain Swift, for checking data files against published checksums.
 public struct SHA256: Sendable {
     private var state: [UInt32] = [
@@ -18,6 +20,21 @@ public struct SHA256: Sendable {
     /// The digest of `bytes` as 64 lower-case hex digits.
     public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         hexString(hash(bytes))
+    }
+
+    /// The SHA-256 of the file at `url` as 64 lower-case hex digits, read in pieces.
+    public static func hex(contentsOf url: URL) throws(MNISTError) -> String {
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+                hasher.update([UInt8](data))
+            }
+            return hexString(hasher.finalize())
+        } catch {
+            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
+        }
     }
 
     /// Lower-case hex of a digest.

@@ -57,22 +57,78 @@ import Testing
         Self.expectError(bomb, containing: "more than 512 MiB")
     }
 
+    /// Decodes `bytes`: either a typed error or a file whose sizes agree with its data.
+    static func expectErrorOrConsistentFile(_ bytes: [UInt8]) {
+        do {
+            let file = try IDXFile.decode(bytes)
+            #expect(file.data.count == file.count * file.itemSize)
+            if case let .images(rows, columns) = file.kind { #expect(rows * columns == file.itemSize) }
+            if file.kind == .labels { #expect(file.data.allSatisfy { $0 <= 9 }) }
+        } catch {
+            #expect(!error.description.isEmpty)
+        }
+    }
+
     @Test func mutatedFilesNeverCrash() {
         var random = SplitMix64(seed: 99)
-        let seeds = [Self.images.encoded(), Self.labels.encoded(), Self.images.encoded(gzip: true), Self.labels.encoded(gzip: true)]
+        let digits = IDXFile(images: (0 ..< 3 * 784).map { UInt8(truncatingIfNeeded: $0 &* 13) }, rows: 28, columns: 28)
+        let seeds = [Self.images.encoded(), Self.labels.encoded(), Self.images.encoded(gzip: true), Self.labels.encoded(gzip: true),
+                     digits.encoded(), digits.encoded(gzip: true)]
         var outcomes = 0
         for seed in seeds {
-            for _ in 0 ..< 2500 {
-                let bytes = Fuzzer.mutate(seed, using: &random)
-                do {
-                    let file = try IDXFile.decode(bytes)
-                    #expect(file.data.count == file.count * file.itemSize)
-                } catch {
-                    #expect(!error.description.isEmpty)
-                }
+            for _ in 0 ..< 2000 {
+                Self.expectErrorOrConsistentFile(Fuzzer.mutate(seed, using: &random))
                 outcomes += 1
             }
         }
-        #expect(outcomes == 10_000)
+        #expect(outcomes == 12_000)
+    }
+
+    /// Header fields at the edges (zero, the side limit, 2^31, 2^32 - 1 …) in every combination, raw and gzip:
+    /// counts and sides whose product overflows or would need gigabytes are refused before anything is allocated.
+    @Test func absurdHeadersAreRefused() {
+        let extremes: [UInt32] = [0, 1, 3, 28, 4096, 4097, 0x0100_0000, 0x7fff_ffff, 0x8000_0000, .max]
+        let payload = [UInt8](repeating: 5, count: 84)
+        var decoded = 0
+        for count in extremes {
+            let labels = BigEndian.bytes(0x801) + BigEndian.bytes(count) + payload
+            for bytes in [labels, Zlib.deflate(labels, container: .gzip)] {
+                Self.expectErrorOrConsistentFile(bytes)
+                decoded += 1
+            }
+            for rows in extremes {
+                for columns in extremes {
+                    let images = BigEndian.bytes(0x803) + BigEndian.bytes(count) + BigEndian.bytes(rows) + BigEndian.bytes(columns) + payload
+                    for bytes in [images, Zlib.deflate(images, container: .gzip)] {
+                        Self.expectErrorOrConsistentFile(bytes)
+                        decoded += 1
+                    }
+                }
+            }
+        }
+        #expect(decoded == 2 * 10 + 2 * 1000)
+        // The same payload under headers that fit it decodes (so the checks above are not refusing everything).
+        #expect((try? IDXFile.decode(BigEndian.bytes(0x801) + BigEndian.bytes(84) + payload))?.count == 84)
+        #expect((try? IDXFile.decode(BigEndian.bytes(0x803) + BigEndian.bytes(3) + BigEndian.bytes(28) + BigEndian.bytes(1) + payload))?.count == 3)
+    }
+
+    /// Random header values over a small payload, thousands of times.
+    @Test func randomHeadersNeverCrash() {
+        var random = SplitMix64(seed: 7)
+        for round in 0 ..< 4000 {
+            func field() -> UInt32 {
+                switch random.next() % 4 {
+                case 0: return UInt32(truncatingIfNeeded: random.next())
+                case 1: return UInt32(random.next() % 64)
+                case 2: return UInt32.max - UInt32(random.next() % 4)
+                default: return 1 << UInt32(random.next() % 32)
+                }
+            }
+            let magic: UInt32 = round % 2 == 0 ? 0x803 : 0x801
+            var bytes = BigEndian.bytes(magic) + BigEndian.bytes(field())
+            if magic == 0x803 { bytes += BigEndian.bytes(field()) + BigEndian.bytes(field()) }
+            bytes += [UInt8](repeating: UInt8(random.next() % 12), count: Int(random.next() % 200))
+            Self.expectErrorOrConsistentFile(round % 4 < 2 ? bytes : Zlib.deflate(bytes, container: .gzip))
+        }
     }
 }

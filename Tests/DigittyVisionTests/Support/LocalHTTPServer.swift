@@ -1,22 +1,33 @@
 import Foundation
 
 /// A small HTTP server on 127.0.0.1 (Python's http.server) serving the files of one directory:
-/// `/files/NAME` serves NAME; `/truncate/NAME` promises all of NAME but sends half and hangs up; anything else is 404.
+/// `/files/NAME` serves NAME; `/truncate/NAME` promises all of NAME but sends half and hangs up;
+/// `/stall/NAME` promises all of NAME, sends half and then nothing more for a minute; anything else is 404.
+///
+/// The server ends when its standard input closes (when `stop()` is called or the test process dies), and it
+/// unblocks signals first: children spawned from a Dispatch worker thread inherit that thread's mask, in which
+/// SIGTERM is blocked (so `terminate()` alone would never end it, and waiting for it would hang).
 final class LocalHTTPServer {
     let directory: URL
     let port: Int
     private let process: Process
+    private let input: Pipe
 
     static let script = #"""
-    import http.server, os, sys
+    import http.server, os, signal, sys, threading, time
 
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     root = sys.argv[1]
+
+    def exit_when_stdin_closes():
+        sys.stdin.buffer.read()
+        os._exit(0)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             parts = self.path.strip("/").split("/")
             path = os.path.join(root, parts[-1])
-            if len(parts) != 2 or parts[0] not in ("files", "truncate") or not os.path.isfile(path):
+            if len(parts) != 2 or parts[0] not in ("files", "truncate", "stall") or not os.path.isfile(path):
                 self.send_error(404)
                 return
             data = open(path, "rb").read()
@@ -25,53 +36,71 @@ final class LocalHTTPServer {
             self.end_headers()
             if parts[0] == "files":
                 self.wfile.write(data)
-            else:
-                self.wfile.write(data[: len(data) // 2])
-                self.wfile.flush()
-                self.close_connection = True
+                return
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            if parts[0] == "stall":
+                time.sleep(60)
+            self.close_connection = True
 
         def log_message(self, *args):
             pass
 
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    http.server.ThreadingHTTPServer.daemon_threads = True
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
     """#
 
-    /// Starts the server, or returns nil (with the reason) when python3 is not available.
+    /// Starts the server (waiting at most 10 s for it), or returns nil (with the reason) when python3 is not
+    /// available.
     static func start(serving directory: URL) -> LocalHTTPServer? {
         let scriptURL = directory.appendingPathComponent("server.py")
         let process = Process()
-        let output = Pipe()
+        let output = Pipe(), input = Pipe()
         do {
             try script.write(to: scriptURL, atomically: true, encoding: .utf8)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", scriptURL.path, directory.path]
             process.standardOutput = output
+            process.standardInput = input
             process.standardError = FileHandle.nullDevice
             try process.run()
         } catch {
             print("skipped: cannot start python3 for a local HTTP server (\(error))")
             return nil
         }
-        var line = Data()
-        while !line.contains(0x0a) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break } // python exited
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
+        let line = readLine(output.fileHandleForReading, within: 10)
+        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            stop(process, input: input)
             print("skipped: python3 did not start the local HTTP server")
             return nil
         }
-        return LocalHTTPServer(directory: directory, port: port, process: process)
+        return LocalHTTPServer(directory: directory, port: port, process: process, input: input)
     }
 
-    private init(directory: URL, port: Int, process: Process) {
+    /// The first line `handle` gives within `seconds` (what came by then if no newline did).
+    private static func readLine(_ handle: FileHandle, within seconds: Double) -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while !bytes.contains(0x0a) {
+            let left = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
+            var descriptor = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard left > 0, poll(&descriptor, 1, left) > 0 else { break }
+            let count = read(handle.fileDescriptor, &buffer, buffer.count)
+            guard count > 0 else { break } // python exited
+            bytes += buffer[0 ..< count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private init(directory: URL, port: Int, process: Process, input: Pipe) {
         self.directory = directory
         self.port = port
         self.process = process
+        self.input = input
     }
 
     func url(_ mode: String) -> URL {
@@ -79,7 +108,34 @@ final class LocalHTTPServer {
     }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        Self.stop(process, input: input)
+    }
+
+    /// Closes the server's input (it exits), and kills it if it is still there after 5 s.
+    private static func stop(_ process: Process, input: Pipe) {
+        try? input.fileHandleForWriting.close()
+        var deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL) // cannot be blocked or ignored
+        deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+    }
+
+    /// A loopback port on which nothing listens (bound, then released).
+    static func closedPort() -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
