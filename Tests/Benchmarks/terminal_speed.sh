@@ -16,6 +16,10 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# A session that lives throughout, so that killing a run's session never stops the server while the next run
+# connects to it ("server exited unexpectedly").
+tmux -L "$socket" -f /dev/null new-session -d -s hold -x 80 -y 24 "sleep 3600"
+
 # Launch → first frame: wall clock before exec, and the app's own stamp after its first screen update.
 for run in $(seq "$runs"); do
     rm -f "$work/trace" "$work/start"
