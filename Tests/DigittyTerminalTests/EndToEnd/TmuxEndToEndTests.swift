@@ -148,6 +148,7 @@ struct TmuxEndToEndTests {
         try session.type("q")
         let screen = try await session.waitForScreen("the app to leave the screen") { !$0.contains("draw here") }
         #expect(!screen.contains("draw here"))
+        try await session.waitForAppToExit()
         #expect(try session.format("#{alternate_on}") == "0")
         #expect(try session.format("#{mouse_sgr_flag}#{mouse_button_flag}#{mouse_any_flag}#{mouse_standard_flag}") == "0000")
         #expect(try session.format("#{cursor_flag}") == "1")
@@ -168,6 +169,7 @@ struct TmuxEndToEndTests {
         kill(pid, signal)
         let screen = try await session.waitForScreen("the app to leave the screen") { !$0.contains("draw here") }
         #expect(!screen.contains("draw here"), "SIG\(name): app still on screen")
+        try await session.waitForAppToExit()
         #expect(try session.format("#{alternate_on}#{mouse_sgr_flag}#{mouse_button_flag}") == "000", "SIG\(name)")
         #expect(try session.format("#{cursor_flag}") == "1")
     }

@@ -157,6 +157,16 @@ final class TmuxSession {
         try await waitForScreen("\"\(text)\"", seconds: seconds) { $0.contains(text) }
     }
 
+    /// Waits until the shell has no child any more (the app has exited), so that what is typed next goes to the
+    /// shell with the terminal as the app left it.
+    func waitForAppToExit(seconds: Double = 10) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try appProcessID() != nil {
+            guard Date() < deadline else { throw Failure(description: "the app still runs after \(seconds) s:\n\(try screen())") }
+            try await Task.sleep(nanoseconds: 30_000_000)
+        }
+    }
+
     /// The process running in the shell (the app), from /proc.
     func appProcessID() throws -> Int32? {
         let shell = try format("#{pane_pid}")
