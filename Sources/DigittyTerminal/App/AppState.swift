@@ -134,7 +134,7 @@ public struct AppState: Sendable {
         case .character("r"), .character("U"), .control("y"), .control("r"):
             if let next = history.redo(current: canvas) { canvas = next; canvasChanged() } else { message = "nothing to redo" }
         case .tab: return [.nextModel]
-        case .character("L"):  // `l` is "right" in hjkl
+        case .character("L"), .function(2):  // not `l`: that is "right" in hjkl
             toggleLive()
         case .character("s"): prompt = Prompt(purpose: .save, text: "digit.png")
         case .character("o"): prompt = Prompt(purpose: .open, text: "")

@@ -230,7 +230,8 @@ public struct Renderer: Sendable {
         guard box.height > 0, box.width > 0 else { return }
         var lines: [(String, Style)] = [("model: \(state.modelName)", .plain)]
         let pen = switch state.pen { case .up: "up"; case .drawing: "drawing"; case .erasing: "erasing" }
-        lines.append(("live: \(state.livePrediction ? "on" : "off")  pen: \(pen)", faint))
+        // The keys are named here because the legend drops items in narrow terminals; `L` (capital: `l` moves).
+        lines.append(("live (L): \(state.livePrediction ? "on" : "off")  pen (d): \(pen)", faint))
         if let prompt = state.prompt {
             lines.append(contentsOf: wrap("\(prompt.label): \(prompt.text)_", width: box.width).map { ($0, accent) })
             lines.append(("\(symbols.enter) ok  Esc cancel", faint))
@@ -286,7 +287,8 @@ public struct Renderer: Sendable {
         "Enter, p   predict now",
         "c          clear         u  undo    r  redo",
         "Tab        next shipped model",
-        "L          live prediction on/off",
+        "L, F2      live prediction on/off (capital L:",
+        "           small l moves the cursor right)",
         "s          save the drawing (.png or .pgm)",
         "o          open an image file",
         "?          this help     q, Esc  quit",

@@ -116,6 +116,17 @@ import Testing
         #expect(state.predictionPending)
     }
 
+    @Test func capitalLAndF2ToggleLivePredictionWhileSmallLMovesTheCursor() {
+        var state = AppState(size: wide, modelName: "m")
+        state.press(.character("l"), .character("l"))  // the first press shows the cursor, the second moves it
+        #expect(state.livePrediction)
+        #expect(state.cursor.x == Canvas.size / 2 + 1)
+        state.press(.function(2))
+        #expect(!state.livePrediction)
+        state.press(.character("L"))
+        #expect(state.livePrediction)
+    }
+
     @Test func promptsCollectAFileName() {
         var state = AppState(size: wide, modelName: "m")
         state.press(.character("s"))

@@ -114,7 +114,12 @@ import Testing
         _ = state.handle(.key(.character("?")))
         let text = mono.render(state).text
         #expect(text.contains("right drag: erase"))
-        #expect(text.contains("live prediction"))
+        #expect(text.contains("L, F2      live prediction on/off"))
+    }
+
+    @Test func theStatusLineNamesTheLiveKeyEvenWhenTheLegendIsShort() {
+        let text = mono.render(state(TerminalSize(columns: 80, rows: 24))).text
+        #expect(text.contains("live (L): on"))
     }
 
     @Test func capabilitiesFollowTheEnvironment() {

@@ -1,61 +1,110 @@
 import Foundation
 
-/// A detached tmux session of a fixed size on a private server socket, running a shell in which the built
+/// A detached tmux session of a fixed size, on a tmux server of its own, running a shell in which the built
 /// `digitty` binary is started: the end-to-end tests type into it and read its screen.
+///
+/// The server runs in the foreground (`tmux -D`) as a child of the test process, and every other tmux command
+/// is a short-lived client that never starts a server (`-N`). Letting a client start the server (what plain
+/// `tmux new-session -d` does) hangs Foundation's `Process`: the daemonised server inherits the socket that
+/// `Process` watches to learn that its child exited, so `waitUntilExit()` never returns while the server lives.
 final class TmuxSession {
-    static let isAvailable: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-V"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
-
-    /// The package root (this file is Tests/DigittyTerminalTests/Support/TmuxSession.swift).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The `digitty` executable built beside the tests (`DIGITTY_BINARY` overrides).
-    static var binary: URL? {
-        if let path = ProcessInfo.processInfo.environment["DIGITTY_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let candidates = [
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("digitty"),
-            URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().appendingPathComponent("digitty"),
-            packageRoot.appendingPathComponent(".build/debug/digitty"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
     }
 
-    let socket = "digitty-e2e-\(UUID().uuidString.prefix(8))"
+    static let isAvailable: Bool = (try? TmuxSession.command(["-V"]))?.status == 0
+
+    /// The `digitty` executable built beside the test bundle by the same `swift test` (there is no fallback, so a
+    /// stale binary from another build is never run).
+    static var binary: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // swift-testing on Linux runs `<build>/debug/<package>PackageTests.xctest`; on macOS the bundle is a directory.
+        while directory.path.hasSuffix(".xctest") || ["MacOS", "Contents"].contains(directory.lastPathComponent) {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("digitty")
+    }
+
+    private let directory: URL
+    private let socket: String
+    private let server: Process
     private let target = "app"
 
-    /// Starts a shell in a session of `columns × rows`.
+    /// Starts a server and, in it, a shell in a session of `columns × rows`.
     init(columns: Int, rows: Int) throws {
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(columns)", "-y", "\(rows)",
-                  "env", "-i", "PATH=/usr/bin:/bin", "HOME=\(NSTemporaryDirectory())", "TERM=screen-256color",
-                  "PS1=$ ", "sh"])
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        socket = directory.appendingPathComponent("socket").path
+        server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["tmux", "-u", "-f", "/dev/null", "-S", socket, "-D"]
+        server.environment = Self.clientEnvironment
+        server.standardInput = FileHandle.nullDevice
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: socket) {
+            guard server.isRunning, Date() < deadline else { throw Failure(description: "the tmux server did not start") }
+            usleep(10_000)
+        }
+        try tmux(["new-session", "-d", "-s", target, "-x", "\(columns)", "-y", "\(rows)",
+                  "env", "-i", "PATH=/usr/bin:/bin", "HOME=\(directory.path)", "TERM=screen-256color", "PS1=$ ", "sh"])
         try tmux(["set-option", "-t", target, "status", "off"])
-        try tmux(["set-option", "-t", target, "escape-time", "0"])
+        try tmux(["set-option", "-s", "escape-time", "0"])
         try tmux(["resize-window", "-t", target, "-x", "\(columns)", "-y", "\(rows)"])
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    deinit {
+        _ = try? tmux(["kill-server"])
+        if server.isRunning { server.terminate() }
+        try? FileManager.default.removeItem(at: directory)
+    }
 
-    @discardableResult
-    func tmux(_ arguments: [String]) throws -> String {
+    /// tmux clients get a known terminal and no `TMUX` (the tests may themselves run inside tmux).
+    private static var clientEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMUX"] = nil
+        environment["TERM"] = "xterm-256color"
+        environment["LANG"] = "C.UTF-8"
+        return environment
+    }
+
+    /// Runs a tmux client and returns its exit status and standard output; gives up (killing it) after `seconds`.
+    private static func command(_ arguments: [String], seconds: Double = 5) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-u", "-L", socket] + arguments
-        let output = Pipe()
+        process.arguments = ["tmux"] + arguments
+        process.environment = clientEnvironment
+        // Output goes to a file, not a pipe: no pipe to fill up, nothing to drain while waiting.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-tmux-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try FileHandle(forWritingTo: file)
+        defer { try? output.close() }
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            guard Date() < deadline else {
+                process.terminate()
+                throw Failure(description: "tmux \(arguments.joined(separator: " ")) did not finish in \(seconds) s")
+            }
+            usleep(2_000)
+        }
+        return (process.terminationStatus, (try? String(contentsOf: file, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs a tmux command on this session's server; a failing command throws.
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let result = try Self.command(["-u", "-N", "-S", socket] + arguments)
+        guard result.status == 0 else {
+            throw Failure(description: "tmux \(arguments.joined(separator: " ")) exited with status \(result.status)")
+        }
+        return result.output
     }
 
     /// Types a command line into the shell and runs it.
@@ -87,23 +136,35 @@ final class TmuxSession {
         try tmux(["resize-window", "-t", target, "-x", "\(columns)", "-y", "\(rows)"])
     }
 
-    /// Waits (up to `seconds`) until the screen satisfies `condition`; returns the last screen seen.
+    /// Waits (up to `seconds`) until the screen satisfies `condition`; throws with the last screen seen if it
+    /// never does. Sleeps with `Task.sleep`, so a waiting test holds no thread of the cooperative pool.
     @discardableResult
-    func waitForScreen(seconds: Double = 15, _ condition: (String) -> Bool) throws -> String {
+    func waitForScreen(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
-        while Date() < deadline {
+        while true {
             last = try screen()
             if condition(last) { return last }
-            Thread.sleep(forTimeInterval: 0.05)
+            guard Date() < deadline else { break }
+            try await Task.sleep(nanoseconds: 30_000_000)
         }
-        return last
+        throw Failure(description: "waited \(seconds) s for \(what); last screen:\n\(last)")
     }
 
     /// Waits until the screen contains `text`.
     @discardableResult
-    func waitFor(_ text: String, seconds: Double = 15) throws -> String {
-        try waitForScreen(seconds: seconds) { $0.contains(text) }
+    func waitFor(_ text: String, seconds: Double = 10) async throws -> String {
+        try await waitForScreen("\"\(text)\"", seconds: seconds) { $0.contains(text) }
+    }
+
+    /// Waits until the shell has no child any more (the app has exited), so that what is typed next goes to the
+    /// shell with the terminal as the app left it.
+    func waitForAppToExit(seconds: Double = 10) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try appProcessID() != nil {
+            guard Date() < deadline else { throw Failure(description: "the app still runs after \(seconds) s:\n\(try screen())") }
+            try await Task.sleep(nanoseconds: 30_000_000)
+        }
     }
 
     /// The process running in the shell (the app), from /proc.
