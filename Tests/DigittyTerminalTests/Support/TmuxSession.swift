@@ -57,7 +57,10 @@ final class TmuxSession {
 
     deinit {
         _ = try? tmux(["kill-server"])
-        if server.isRunning { server.terminate() }
+        // SIGKILL, not `terminate()`: the server inherits the spawning thread's signal mask, which may block SIGTERM.
+        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        let deadline = Date().addingTimeInterval(5)
+        while server.isRunning && Date() < deadline { usleep(5_000) }
         try? FileManager.default.removeItem(at: directory)
     }
 
