@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "DigittyServer",
             dependencies: [
-                "DigittyEngine", "DigittyVision",
+                "DigittyEngine", "DigittyVision", "DigittyONNX",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -80,7 +80,7 @@ let package = Package(
                     exclude: ["Support/onnxruntime_reference.py"]),
         .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyServerTests", dependencies: [
-            "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision",
+            "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision", "DigittyONNX",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
