@@ -137,10 +137,13 @@ public struct PredictionServer: Sendable {
         return Array(buffer.readableBytesView)
     }
 
-    /// `image/png; charset=…` → `image/png`.
+    /// `image/png; charset=…` → `image/png`. The common exact types are answered without building strings.
     static func mediaType(_ header: String) -> String {
-        header.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        for common in commonMediaTypes where header == common { return common }
+        return header.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
     }
+
+    private static let commonMediaTypes = ["image/png", "application/json", "image/x-portable-graymap"]
 }
 
 private func json(_ bytes: [UInt8]) -> Response {
