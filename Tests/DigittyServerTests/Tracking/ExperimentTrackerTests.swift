@@ -3,19 +3,11 @@ import DigittyTracking
 import Foundation
 import Testing
 
-/// Collects the tracker's warnings.
-final class Warnings: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return messages }
-}
-
 @Suite("Experiment tracking without a server")
 struct ExperimentTrackerTests {
     @Test("an unreachable server gives exactly one warning and every later call returns at once")
     func unreachable() async throws {
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: "http://127.0.0.1:\(ExternalTools.freePort())", warn: { warnings.add($0) })
         #expect(await tracker.isEnabled)
         await tracker.startRun(name: "simple", params: ["epochs": "2"], tags: ["architecture": "simple"])
@@ -34,7 +26,7 @@ struct ExperimentTrackerTests {
 
     @Test("a URI that is not http(s) gives one warning and no tracking")
     func badURI() async {
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: "ftp://example", warn: { warnings.add($0) })
         await tracker.startRun(name: "simple")
         await tracker.log(["loss": 1], step: 1)
@@ -45,7 +37,7 @@ struct ExperimentTrackerTests {
 
     @Test("no URI means no tracking and no warning")
     func noURI() async {
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: nil, warn: { warnings.add($0) })
         await tracker.startRun(name: "simple")
         await tracker.log(["loss": 1], step: 1)
@@ -76,7 +68,7 @@ struct MLflowTrackingTests {
         let modelURL = directory.appendingPathComponent("alpha.safetensors")
         try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: modelURL)
 
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: mlflow.uri, experiment: "digitty-tests", warn: { warnings.add($0) })
         await tracker.startRun(name: "alpha", params: ["epochs": "2", "batch_size": "32", "learning_rate": "0.001"],
                                tags: ["architecture": "Conv2D(4, 3×3) → MaxPool → Dense(16) → Dense(10)",
@@ -116,7 +108,7 @@ struct MLflowTrackingTests {
     @Test("the MLflow server going away mid-run gives one warning and the rest of the run goes on")
     func serverGoesAway() async throws {
         let mlflow = try await MLflowServer()
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: mlflow.uri, warn: { warnings.add($0) })
         await tracker.startRun(name: "short-lived")
         #expect(await tracker.runID != nil)

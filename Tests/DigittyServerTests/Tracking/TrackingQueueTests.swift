@@ -2,20 +2,12 @@ import DigittyTracking
 import Foundation
 import Testing
 
-/// The order calls ran in.
-final class CallLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [Int] = []
-    func add(_ entry: Int) { lock.lock(); entries.append(entry); lock.unlock() }
-    var all: [Int] { lock.lock(); defer { lock.unlock() }; return entries }
-}
-
 @Suite("Tracking calls made in the background")
 struct TrackingQueueTests {
     @Test("submit returns while an earlier call is still running; calls run in the order submitted; flush waits for all")
     func orderAndFlush() async {
         let queue = TrackingQueue(tracker: ExperimentTracker(uri: nil))
-        let log = CallLog()
+        let log = LockedList<Int>()
         let (gate, open) = AsyncStream.makeStream(of: Void.self)
         queue.submit { _ in
             for await _ in gate { break }
