@@ -18,7 +18,7 @@ struct JSONWriterTests {
             object.field("empty", false)
         }
         let json = try #require(try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any],
-                                String(decoding: writer.bytes, as: UTF8.self))
+                                "\(String(decoding: writer.bytes, as: UTF8.self))")
         #expect((json["bytes"] as? [Int])?.map(UInt8.init) == bytes)
         #expect((json["numbers"] as? [Double])?.map(Float.init) == numbers)
         #expect(json["text"] as? String == text)
