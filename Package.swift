@@ -50,11 +50,12 @@ let package = Package(
         .target(
             name: "DigittyServer",
             dependencies: [
-                "DigittyEngine", "DigittyVision",
+                "DigittyEngine", "DigittyVision", "DigittyONNX",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,7 +81,7 @@ let package = Package(
                     exclude: ["Support/onnxruntime_reference.py"]),
         .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyServerTests", dependencies: [
-            "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision",
+            "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision", "DigittyONNX",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

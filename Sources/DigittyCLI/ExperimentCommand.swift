@@ -23,6 +23,7 @@ struct ExperimentCommand: AsyncParsableCommand {
     @Option(help: "Training images held out for validation (the last ones).") var validationSize = 5000
     @Option(help: "Use only the first N training (and test) images.") var limit: Int?
     @Option(help: "Only the runs whose name contains this (e.g. simple).") var only: String?
+    @OptionGroup var mlflow: MLflowOptions
 
     /// The original results (Keras, MNIST test accuracy) to compare with.
     static let original: [String: Double] = ["simple-rot6": 0.9916, "simple-rot12": 0.9905, "deep-rot6": 0.9882,
@@ -55,6 +56,7 @@ struct ExperimentCommand: AsyncParsableCommand {
                                                  limit: limit)
         let progress = ProgressLine()
         let stop = StopSignal()
+        let tracking = mlflow.makeTracking()
         var runs: [Run] = []
         for architecture in [Architecture.simple, .deep] {
             for rotation in [6.0, 12.0] {
@@ -85,7 +87,7 @@ struct ExperimentCommand: AsyncParsableCommand {
             session.onEpoch = { history in
                 try AtomicFile.write(Data(Self.csv(history).utf8), to: directory.appendingPathComponent("metrics.csv"))
             }
-            if case .interrupted = try session.run(stop: stop, progress: progress) { throw ExitCode(3) }
+            if case .interrupted = try await session.run(stop: stop, progress: progress, tracking: tracking) { throw ExitCode(3) }
         }
         let entries = try leaderboard(root: root, runs: runs)
         try AtomicFile.write(Data(Self.markdown(entries, wallSeconds: Date().timeIntervalSince(started)).utf8),

@@ -32,13 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a request body may take to arrive.")
     var timeout = 10.0
 
+    @Option(help: "Threads for network I/O (predictions run on one thread per core regardless).")
+    var ioThreads = 1
+
     @Flag(help: "Log only warnings and errors (no access log).")
     var quiet = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
-        guard maxBody > 0, maxConcurrent > 0, timeout > 0, timeout.isFinite else {
-            throw ValidationError("--max-body, --max-concurrent and --timeout must be positive")
+        guard maxBody > 0, maxConcurrent > 0, timeout > 0, timeout.isFinite, (1...64).contains(ioThreads) else {
+            throw ValidationError("--max-body, --max-concurrent and --timeout must be positive, --io-threads 1…64")
         }
     }
 
@@ -56,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = PredictionServer(catalog: catalog, limits: limits)
         let host = self.host
         let names = catalog.names.joined(separator: ", ")
-        try await server.run(host: host, port: port, logLevel: quiet ? .warning : .info) { bound in
+        try await server.run(host: host, port: port, ioThreads: ioThreads, logLevel: quiet ? .warning : .info) { bound in
             let line = "digitty serving \(names) on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }

@@ -37,6 +37,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Flag(help: "Continue from the checkpoint.") var resume = false
     @Option(help: "Training images held out for validation (the last ones).") var validationSize = 5000
     @Option(help: "Use only the first N training (and test) images.") var limit: Int?
+    @OptionGroup var mlflow: MLflowOptions
 
     func validate() throws {
         guard optimizer == "adam" || optimizer == "sgd" else { throw ValidationError("--optimizer must be adam or sgd") }
@@ -66,7 +67,7 @@ struct TrainCommand: AsyncParsableCommand {
         let session = TrainingSession(name: outputURL.deletingPathExtension().lastPathComponent,
                                       configuration: configuration, data: dataset, output: outputURL,
                                       checkpoint: checkpointURL, resume: resume)
-        switch try session.run(stop: stop, progress: progress) {
+        switch try await session.run(stop: stop, progress: progress, tracking: mlflow.makeTracking()) {
         case let .finished(model, testAccuracy, _, seconds):
             progress.print(String(format: "saved %@: validation %.2f%%, test %.2f%% (%d parameters, %@)",
                                   outputURL.path, (model.provenance.validationAccuracy ?? 0) * 100,

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTracking
 import DigittyVision
 import Foundation
 
@@ -68,5 +69,41 @@ struct TrainingSession {
         try? FileManager.default.removeItem(at: checkpoint)
         return .finished(model: model, testAccuracy: test.accuracy, history: state.history,
                          seconds: Date().timeIntervalSince(started))
+    }
+}
+
+extension TrainingSession {
+    /// `run`, logged through `tracking` as one MLflow run named `name`: params and tags first, metrics after
+    /// every epoch (once the checkpoint is written), then the test accuracy, the model file and FINISHED; KILLED
+    /// when interrupted, FAILED on an error. Logging runs in the background; this waits for it only at the end.
+    func run(stop: StopSignal, progress: ProgressLine, tracking: TrackingQueue) async throws -> Outcome {
+        let log = TrainingRunLog(queue: tracking, name: name, description: RunDescription(
+            configuration: configuration, dataset: data.summary, checksums: data.checksums,
+            imageCounts: ["training_images": data.training.count, "validation_images": data.validation.count,
+                          "test_images": data.test.count]))
+        var session = self
+        let recordLocally = onEpoch
+        session.onEpoch = { history in
+            try recordLocally(history)
+            log.log(history: history)
+        }
+        let outcome: Outcome
+        do {
+            outcome = try session.run(stop: stop, progress: progress)
+        } catch {
+            log.end(.failed)
+            await tracking.flush()
+            throw error
+        }
+        switch outcome {
+        case let .finished(model, testAccuracy, history, _):
+            var metrics = ["test_accuracy": testAccuracy, "parameters": Double(model.parameterCount)]
+            metrics["best_val_accuracy"] = model.provenance.validationAccuracy
+            log.finish(metrics: metrics, step: history.last?.epoch ?? configuration.epochs, model: output)
+        case .interrupted:
+            log.end(.killed)
+        }
+        await tracking.flush()
+        return outcome
     }
 }

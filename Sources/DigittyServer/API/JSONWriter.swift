@@ -7,7 +7,7 @@ struct JSONWriter {
     /// Writes `{…}` whose fields `body` adds.
     mutating func object(_ body: (inout ObjectWriter) -> Void) {
         var object = ObjectWriter(writer: self)
-        self = JSONWriter()
+        bytes = []  // the object writer holds the only reference, so appending does not copy
         object.writer.bytes.append(UInt8(ascii: "{"))
         body(&object)
         object.writer.bytes.append(UInt8(ascii: "}"))
@@ -40,6 +40,13 @@ struct JSONWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// A byte as decimal digits, without going through a String (the 784 of a `/predict` answer add up).
+    mutating func integer(_ value: UInt8) {
+        if value >= 100 { bytes.append(0x30 + value / 100) }
+        if value >= 10 { bytes.append(0x30 + value / 10 % 10) }
+        bytes.append(0x30 + value % 10)
+    }
+
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
     /// Adds the fields of one object, with commas between them.
@@ -70,10 +77,11 @@ struct JSONWriter {
         }
         mutating func field(_ name: String, integers: [UInt8]) {
             key(name)
+            writer.bytes.reserveCapacity(writer.bytes.count + integers.count * 4 + 2)
             writer.bytes.append(UInt8(ascii: "["))
             for (index, value) in integers.enumerated() {
                 if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-                writer.integer(Int(value))
+                writer.integer(value)
             }
             writer.bytes.append(UInt8(ascii: "]"))
         }

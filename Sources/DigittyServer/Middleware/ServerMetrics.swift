@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Prometheus
 
@@ -20,26 +21,55 @@ public struct ServerMetrics: Sendable {
     }
 
     func record(method: String, path: String, status: Int, duration: Duration) {
-        let labels = [("method", method), ("path", path), ("status", String(status))]
-        registry.makeCounter(descriptor: .init(namespace: "digitty", metricName: "http_requests", unitName: "total",
-                                               helpText: "HTTP requests by endpoint and status"), labels: labels).increment()
-        registry.makeDurationHistogram(descriptor: .init(namespace: "digitty", metricName: "http_request_duration",
-                                                         unitName: "seconds", helpText: "HTTP request latency"),
-                                       labels: [("path", path)], buckets: Self.latencyBuckets).record(duration)
+        requests.handle(for: RequestKey(method: method, path: path, status: status)) {
+            registry.makeCounter(descriptor: .init(namespace: "digitty", metricName: "http_requests", unitName: "total",
+                                                   helpText: "HTTP requests by endpoint and status"),
+                                 labels: [("method", method), ("path", path), ("status", String(status))])
+        }.increment()
+        latencies.handle(for: path) {
+            registry.makeDurationHistogram(descriptor: .init(namespace: "digitty", metricName: "http_request_duration",
+                                                             unitName: "seconds", helpText: "HTTP request latency"),
+                                           labels: [("path", path)], buckets: Self.latencyBuckets)
+        }.record(duration)
     }
 
     func recordPrediction(model: String, empty: Bool) {
-        registry.makeCounter(descriptor: .init(namespace: "digitty", metricName: "predictions", unitName: "total",
-                                               helpText: "Predictions by model"),
-                             labels: [("model", model), ("empty", empty ? "true" : "false")]).increment()
+        predictions.handle(for: PredictionKey(model: model, empty: empty)) {
+            registry.makeCounter(descriptor: .init(namespace: "digitty", metricName: "predictions", unitName: "total",
+                                                   helpText: "Predictions by model"),
+                                 labels: [("model", model), ("empty", empty ? "true" : "false")])
+        }.increment()
     }
+
+    private struct RequestKey: Hashable, Sendable { var method: String; var path: String; var status: Int }
+    private struct PredictionKey: Hashable, Sendable { var model: String; var empty: Bool }
+    private let requests = MetricHandles<RequestKey, Counter>()
+    private let latencies = MetricHandles<String, DurationHistogram>()
+    private let predictions = MetricHandles<PredictionKey, Counter>()
 
     /// The metrics in Prometheus text exposition format.
     public func exposition() -> [UInt8] { registry.emitToBuffer() }
 }
 
-/// Counts every request and its latency into `ServerMetrics`, labelled by the route (not the raw path, so
-/// unknown paths cannot create unbounded label values).
+/// Metric handles by their labels, each made once: asking the registry builds the metric's name and takes its
+/// lock on every call, which showed in the profile of a busy server.
+final class MetricHandles<Key: Hashable & Sendable, Metric: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var handles: [Key: Metric] = [:]
+
+    /// The handle for `key`, made by `make` the first time.
+    func handle(for key: Key, make: () -> Metric) -> Metric {
+        lock.lock()
+        defer { lock.unlock() }
+        if let handle = handles[key] { return handle }
+        let handle = make()
+        handles[key] = handle
+        return handle
+    }
+}
+
+/// Counts every request and its latency into `ServerMetrics`, labelled by the route and method (unknown paths
+/// and methods as "other", so that clients cannot create unbounded label values).
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
     let knownPaths: Set<String>
@@ -51,8 +81,11 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         defer { metrics.inFlight.decrement() }
         let response = try await next(request, context)
         let path = knownPaths.contains(request.uri.path) ? request.uri.path : "other"
-        metrics.record(method: "\(request.method)", path: path, status: response.status.code,
-                       duration: ContinuousClock.now - start)
+        let method = switch request.method {
+        case .get, .head, .post, .put, .delete, .options, .patch: request.method.rawValue
+        default: "other"
+        }
+        metrics.record(method: method, path: path, status: response.status.code, duration: ContinuousClock.now - start)
         return response
     }
 }

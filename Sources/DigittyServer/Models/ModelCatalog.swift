@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyONNX
 import Foundation
 
 /// The models a server answers with, loaded once and shared by every request (they are immutable).
@@ -27,8 +28,7 @@ public struct ModelCatalog: Sendable {
         self.byName = byName
     }
 
-    /// Loads model files (`.safetensors`; `.onnx` once the engine reads it), or the default model when
-    /// `paths` is empty.
+    /// Loads model files (native `.safetensors` or `.onnx`), or the default model when `paths` is empty.
     public static func load(paths: [String]) throws(ModelCatalogError) -> ModelCatalog {
         var urls = paths.map { URL(fileURLWithPath: $0) }
         if urls.isEmpty {
@@ -40,12 +40,12 @@ public struct ModelCatalog: Sendable {
         return try ModelCatalog(models: models)
     }
 
-    /// The one place the server reads a model file.
+    /// The one place the server reads a model file: DigittyONNX's loader, which reads both formats.
     static func loadModel(at url: URL) throws(ModelCatalogError) -> any ImageClassifier {
         do {
-            return try ModelFile.load(contentsOf: url)
+            return try ModelLoader.load(contentsOf: url)
         } catch {
-            throw .unreadable(path: url.path, reason: "\(error)")
+            throw .unreadable(error)
         }
     }
 
@@ -65,13 +65,14 @@ public struct ModelCatalog: Sendable {
 public enum ModelCatalogError: Error, CustomStringConvertible {
     case noModels
     case noDefaultModel
-    case unreadable(path: String, reason: String)
+    /// A model file could not be loaded (the error names the file).
+    case unreadable(ModelLoadError)
 
     public var description: String {
         switch self {
         case .noModels: "no models to serve"
         case .noDefaultModel: "no default model found (set DIGITTY_MODEL or pass --model PATH)"
-        case let .unreadable(path, reason): "cannot load model \(path): \(reason)"
+        case let .unreadable(error): "cannot load model: \(error)"
         }
     }
 }

@@ -207,6 +207,40 @@ extension PNG {
         if let failure { throw failure }
     }
 
+    /// `convert` for 8-bit grey, grey + alpha, RGB and RGBA without a tRNS colour key — what canvases and most
+    /// tools write — reading the bytes directly: the same arithmetic, so the same pixels, several times faster.
+    private static func convert8Bit(_ raw: [UInt8], start: Int, pass: Pass, header: Header, into pixels: inout [Float]) {
+        let channels = header.channels
+        let rowBytes = header.rowBytes(pass.width)
+        let maximum: Float = 255
+        raw.withUnsafeBufferPointer { raw in
+            pixels.withUnsafeMutableBufferPointer { pixels in
+                for y in 0 ..< pass.height {
+                    let line = start + y * (rowBytes + 1) + 1
+                    let row = (pass.y0 + y * pass.dy) * header.width + pass.x0
+                    for x in 0 ..< pass.width {
+                        let at = line + x * channels
+                        let value: Float
+                        switch header.colourType {
+                        case 0:
+                            value = Float(raw[at]) / maximum
+                        case 2:
+                            value = (0.299 * Float(raw[at]) + 0.587 * Float(raw[at + 1]) + 0.114 * Float(raw[at + 2])) / maximum
+                        case 4:
+                            let alpha = Float(raw[at + 1]) / maximum
+                            value = Float(raw[at]) / maximum * alpha + (1 - alpha)
+                        default: // 6
+                            let luminance = (0.299 * Float(raw[at]) + 0.587 * Float(raw[at + 1]) + 0.114 * Float(raw[at + 2])) / maximum
+                            let alpha = Float(raw[at + 3]) / maximum
+                            value = luminance * alpha + (1 - alpha)
+                        }
+                        pixels[row + x * pass.dx] = min(max(value, 0), 1)
+                    }
+                }
+            }
+        }
+    }
+
     /// The Paeth predictor: whichever of left, up and up-left is closest to left + up − up-left.
     static func paeth(_ a: Int, _ b: Int, _ c: Int) -> UInt8 {
         let p = a + b - c
@@ -231,6 +265,10 @@ extension PNG {
             transparentKey = (0 ..< 3).map { Int(transparency[2 * $0]) << 8 | Int(transparency[2 * $0 + 1]) }
         }
 
+        if depth == 8, transparentKey == nil, header.colourType != 3 {
+            convert8Bit(raw, start: start, pass: pass, header: header, into: &pixels)
+            return
+        }
         var samples = [Int](repeating: 0, count: channels)
         for y in 0 ..< pass.height {
             let line = start + y * (rowBytes + 1) + 1

@@ -72,6 +72,11 @@ struct BadInputTests {
         let answer = try await server.post(bomb, contentType: "image/png")
         #expect(answer.status == 413)
         #expect(answer.error?.contains("4096×4096") == true)
+        // The same bomb inside JSON, as base64.
+        let wrapped = try await server.postJSON(["image": Data(bomb).base64EncodedString()])
+        #expect(wrapped.status == 413, "\(wrapped.text)")
+        #expect(wrapped.error?.contains("4096×4096") == true)
+        #expect(try await server.request("GET", "/healthz").status == 200)
         try await server.stop()
     }
 

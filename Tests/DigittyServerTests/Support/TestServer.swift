@@ -18,8 +18,13 @@ final class TestServer: @unchecked Sendable {
     private let session: URLSession
 
     /// Starts a server for `models` with `limits` and waits until it accepts connections.
-    init(models: [any ImageClassifier], limits: ServerLimits = ServerLimits()) async throws {
-        server = PredictionServer(catalog: try ModelCatalog(models: models), limits: limits)
+    convenience init(models: [any ImageClassifier], limits: ServerLimits = ServerLimits()) async throws {
+        try await self.init(catalog: try ModelCatalog(models: models), limits: limits)
+    }
+
+    /// Starts a server for the models of `catalog` with `limits` and waits until it accepts connections.
+    init(catalog: ModelCatalog, limits: ServerLimits = ServerLimits()) async throws {
+        server = PredictionServer(catalog: catalog, limits: limits)
         var logger = Logger(label: "digitty.test")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -3,19 +3,11 @@ import DigittyTracking
 import Foundation
 import Testing
 
-/// Collects the tracker's warnings.
-final class Warnings: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return messages }
-}
-
 @Suite("Experiment tracking without a server")
 struct ExperimentTrackerTests {
     @Test("an unreachable server gives exactly one warning and every later call returns at once")
     func unreachable() async throws {
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: "http://127.0.0.1:\(ExternalTools.freePort())", warn: { warnings.add($0) })
         #expect(await tracker.isEnabled)
         await tracker.startRun(name: "simple", params: ["epochs": "2"], tags: ["architecture": "simple"])
@@ -34,7 +26,7 @@ struct ExperimentTrackerTests {
 
     @Test("a URI that is not http(s) gives one warning and no tracking")
     func badURI() async {
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: "ftp://example", warn: { warnings.add($0) })
         await tracker.startRun(name: "simple")
         await tracker.log(["loss": 1], step: 1)
@@ -45,7 +37,7 @@ struct ExperimentTrackerTests {
 
     @Test("no URI means no tracking and no warning")
     func noURI() async {
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: nil, warn: { warnings.add($0) })
         await tracker.startRun(name: "simple")
         await tracker.log(["loss": 1], step: 1)
@@ -76,7 +68,7 @@ struct MLflowTrackingTests {
         let modelURL = directory.appendingPathComponent("alpha.safetensors")
         try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: modelURL)
 
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: mlflow.uri, experiment: "digitty-tests", warn: { warnings.add($0) })
         await tracker.startRun(name: "alpha", params: ["epochs": "2", "batch_size": "32", "learning_rate": "0.001"],
                                tags: ["architecture": "Conv2D(4, 3×3) → MaxPool → Dense(16) → Dense(10)",
@@ -92,31 +84,22 @@ struct MLflowTrackingTests {
         await tracker.finishRun()
         #expect(warnings.all.isEmpty, "\(warnings.all)")
 
-        let run = try #require(try await mlflow.get("runs/get?run_id=\(runID)")["run"] as? [String: Any])
-        let info = try #require(run["info"] as? [String: Any])
-        let data = try #require(run["data"] as? [String: Any])
-        #expect(info["status"] as? String == "FINISHED")
-        #expect(info["run_name"] as? String == "alpha")
-        let params = Dictionary(uniqueKeysWithValues: (data["params"] as? [[String: String]] ?? []).map { ($0["key"]!, $0["value"]!) })
-        #expect(params == ["epochs": "2", "batch_size": "32", "learning_rate": "0.001"])
-        let tags = Dictionary(uniqueKeysWithValues: (data["tags"] as? [[String: String]] ?? []).map { ($0["key"]!, $0["value"]!) })
-        #expect(tags["architecture"]?.hasPrefix("Conv2D(4, 3×3)") == true)
-        #expect(tags["augmentation"] == "rotation ±6°, shift ±10%")
-        #expect(tags["data_sha256"] == "abc123")
-        let latest = Dictionary(uniqueKeysWithValues: (data["metrics"] as? [[String: Any]] ?? []).map { ($0["key"] as! String, $0["value"] as! Double) })
-        #expect(latest["test_accuracy"] == 0.9)
-        #expect(latest["loss"] == 0.5)
+        let run = try await mlflow.run(runID)
+        #expect(run.status == "FINISHED")
+        #expect(run.name == "alpha")
+        #expect(run.params == ["epochs": "2", "batch_size": "32", "learning_rate": "0.001"])
+        #expect(run.tags["architecture"]?.hasPrefix("Conv2D(4, 3×3)") == true)
+        #expect(run.tags["augmentation"] == "rotation ±6°, shift ±10%")
+        #expect(run.tags["data_sha256"] == "abc123")
+        #expect(run.metrics["test_accuracy"] == 0.9)
+        #expect(run.metrics["loss"] == 0.5)
 
-        let history = try await mlflow.get("metrics/get-history?run_id=\(runID)&metric_key=val_accuracy")
-        let points = (history["metrics"] as? [[String: Any]] ?? []).map { ($0["step"] as? Int ?? -1, $0["value"] as? Double ?? -1) }
-            .sorted { $0.0 < $1.0 }
-        #expect(points.map(\.0) == [1, 2])
-        #expect(abs(points[1].1 - 0.89) < 1e-9)
+        let points = try await mlflow.history(runID: runID, metric: "val_accuracy")
+        #expect(points.map(\.step) == [1, 2])
+        #expect(abs(points[1].value - 0.89) < 1e-9)
 
-        let listing = try await mlflow.get("artifacts/list?run_id=\(runID)&path=model")
-        let files = (listing["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
-        #expect(files == ["model/alpha.safetensors"])
-        let experimentID = try #require(info["experiment_id"] as? String)
+        #expect(try await mlflow.artifacts(runID: runID, path: "model") == ["model/alpha.safetensors"])
+        let experimentID = run.experimentID
         let downloaded = try await mlflow.artifact(experimentID: experimentID, runID: runID, path: "model/alpha.safetensors")
         #expect(downloaded == (try Data(contentsOf: modelURL)))
         #expect(try ModelFile.decode([UInt8](downloaded), name: "alpha").parameterCount > 0)
@@ -125,7 +108,7 @@ struct MLflowTrackingTests {
     @Test("the MLflow server going away mid-run gives one warning and the rest of the run goes on")
     func serverGoesAway() async throws {
         let mlflow = try await MLflowServer()
-        let warnings = Warnings()
+        let warnings = LockedList<String>()
         let tracker = ExperimentTracker(uri: mlflow.uri, warn: { warnings.add($0) })
         await tracker.startRun(name: "short-lived")
         #expect(await tracker.runID != nil)
@@ -134,23 +117,5 @@ struct MLflowTrackingTests {
         await tracker.finishRun()
         #expect(warnings.all.count == 1)
         #expect(await tracker.isEnabled == false)
-    }
-}
-
-@Suite("What a run records about a model")
-struct RunDescriptionTests {
-    @Test("params come from the provenance's hyper-parameters, tags from architecture, augmentation and checksums")
-    func fromProvenance() throws {
-        let base = try TestModels.simple(name: "alpha", seed: 1)
-        let model = try SequentialModel(name: "alpha", layers: base.layers, provenance: ModelProvenance(
-            trainedWith: "digitty train", dataset: "MNIST train", augmentation: "rotation ±6°", epochs: 2, batchSize: 32,
-            learningRate: 0.001, optimizer: "adam", seed: 7, dataChecksums: ["train-images-idx3-ubyte.gz": "abc"]))
-        let description = RunDescription(model: model)
-        #expect(description.params == ["parameters": String(model.parameterCount), "epochs": "2", "batch_size": "32",
-                                       "learning_rate": "0.001", "optimizer": "adam", "seed": "7"])
-        #expect(description.tags["architecture"] == model.specs.map(\.summary).joined(separator: " → "))
-        #expect(description.tags["augmentation"] == "rotation ±6°")
-        #expect(description.tags["data_sha256.train-images-idx3-ubyte.gz"] == "abc")
-        #expect(description.tags["dataset"] == "MNIST train")
     }
 }

@@ -85,6 +85,42 @@ final class MLflowServer {
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
+    /// POST `/api/2.0/mlflow/<path>` with a JSON body, answered as JSON.
+    func post(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: uri + "/api/2.0/mlflow/" + path)!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// A run as the REST API describes it (`runs/get`).
+    func run(_ id: String) async throws -> MLflowRun {
+        try MLflowRun(try await get("runs/get?run_id=\(id)")["run"] as? [String: Any] ?? [:])
+    }
+
+    /// The runs of the experiment called `experiment`, by run name (`runs/search`).
+    func runs(inExperiment experiment: String) async throws -> [String: MLflowRun] {
+        let found = try await get("experiments/get-by-name?experiment_name=\(experiment)")
+        guard let id = (found["experiment"] as? [String: Any])?["experiment_id"] as? String else { return [:] }
+        let runs = try await post("runs/search", ["experiment_ids": [id]])["runs"] as? [[String: Any]] ?? []
+        return try Dictionary(runs.map(MLflowRun.init).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A metric's values by step, in step order (`metrics/get-history`).
+    func history(runID: String, metric: String) async throws -> [(step: Int, value: Double)] {
+        let history = try await get("metrics/get-history?run_id=\(runID)&metric_key=\(metric)")
+        return (history["metrics"] as? [[String: Any]] ?? []).map { ($0["step"] as? Int ?? -1, $0["value"] as? Double ?? .nan) }
+            .sorted { $0.step < $1.step }
+    }
+
+    /// The files of a run's artifact directory `path` (`artifacts/list`).
+    func artifacts(runID: String, path: String) async throws -> [String] {
+        let listing = try await get("artifacts/list?run_id=\(runID)&path=\(path)")
+        return (listing["files"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+    }
+
     /// The bytes of a run's artifact, downloaded through the artifact proxy.
     func artifact(experimentID: String, runID: String, path: String) async throws -> Data {
         let url = URL(string: uri + "/api/2.0/mlflow-artifacts/artifacts/\(experimentID)/\(runID)/artifacts/\(path)")!
@@ -92,4 +128,34 @@ final class MLflowServer {
     }
 }
 
-enum MLflowServerError: Error { case didNotStart, exited(Int32) }
+enum MLflowServerError: Error { case didNotStart, exited(Int32), notARun }
+
+/// What MLflow's REST API says about one run: its info, params, tags and latest metric values.
+struct MLflowRun {
+    let id: String
+    let name: String
+    let experimentID: String
+    let status: String
+    let params: [String: String]
+    let tags: [String: String]
+    let metrics: [String: Double]
+
+    init(_ run: [String: Any]) throws {
+        guard let info = run["info"] as? [String: Any], let id = info["run_id"] as? String else { throw MLflowServerError.notARun }
+        let data = run["data"] as? [String: Any] ?? [:]
+        func pairs(_ key: String) -> [String: String] {
+            Dictionary((data[key] as? [[String: Any]] ?? []).compactMap { entry in
+                (entry["key"] as? String).map { ($0, entry["value"] as? String ?? "") }
+            }, uniquingKeysWith: { $1 })
+        }
+        self.id = id
+        name = info["run_name"] as? String ?? ""
+        experimentID = info["experiment_id"] as? String ?? ""
+        status = info["status"] as? String ?? ""
+        params = pairs("params")
+        tags = pairs("tags")
+        metrics = Dictionary((data["metrics"] as? [[String: Any]] ?? []).compactMap { entry in
+            (entry["key"] as? String).map { ($0, entry["value"] as? Double ?? .nan) }
+        }, uniquingKeysWith: { $1 })
+    }
+}

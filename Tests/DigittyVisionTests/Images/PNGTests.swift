@@ -51,6 +51,22 @@ import Testing
         Self.expectPixels(white, [Float](repeating: 1, count: Self.width * Self.height))
     }
 
+    @Test("8-bit grey, grey + alpha, RGB and RGBA decode as their 16-bit twins (the general path) do")
+    func eightBitMatchesSixteenBit() throws {
+        for (colourType, channels) in [(UInt8(0), 1), (2, 3), (4, 2), (6, 4)] {
+            let samples = (0 ..< Self.width * Self.height * channels).map { ($0 * 53 + $0 / 7) % 256 }
+            for interlaced in [false, true] {
+                let eight = try ImageFile.decode(PNGBuilder(width: Self.width, height: Self.height, colourType: colourType,
+                                                            bitDepth: 8, samples: samples, interlaced: interlaced,
+                                                            filters: [0, 1, 4]).build())
+                let sixteen = try ImageFile.decode(PNGBuilder(width: Self.width, height: Self.height, colourType: colourType,
+                                                              bitDepth: 16, samples: samples.map { $0 * 257 },
+                                                              interlaced: interlaced).build())
+                Self.expectPixels(eight, sixteen.pixels, tolerance: 1e-6)
+            }
+        }
+    }
+
     @Test func sixteenBitSamplesAreScaled() throws {
         let samples = Self.grey.map { $0 * 257 + ($0 % 3) }
         let bytes = PNGBuilder(width: Self.width, height: Self.height, colourType: 0, bitDepth: 16,
