@@ -75,7 +75,7 @@ let package = Package(
             swiftSettings: vectorFlags
         ),
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
-        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision"]),
+        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine"]),
         .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"],
                     exclude: ["Support/onnxruntime_reference.py"]),

@@ -61,7 +61,7 @@ import Testing
     @Test func syntheticFilesRawAndGzipLoadAsTheyAre() throws {
         let directory = DigittyProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var random = SplitMix64(seed: 5)
+        var random = SeededRandom(seed: 5)
         func bytes(_ count: Int, below: UInt64 = 256) -> [UInt8] { (0..<count).map { _ in UInt8(random.next() % below) } }
         let files: [(String, IDXFile)] = [
             ("train-images-idx3-ubyte.gz", IDXFile(images: bytes(50 * 784), rows: 28, columns: 28)),

@@ -1,6 +1,6 @@
 @testable import DigittyEngine
 
-/// A small deterministic generator for test data (SplitMix64).
+/// A small deterministic generator for test data (SeededRandom).
 struct TestRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }

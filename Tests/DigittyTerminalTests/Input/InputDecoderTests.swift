@@ -1,3 +1,4 @@
+import DigittyEngine
 import DigittyVision
 import Testing
 @testable import DigittyTerminal
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func randomAndMutatedBytesNeverCrash() {
-        var random = SplitMix64(seed: 42)
+        var random = SeededRandom(seed: 42)
         let samples = ["\u{1B}[<0;10;5M", "\u{1B}[<32;11;5M", "\u{1B}[M !!", "\u{1B}[A", "\u{1B}OP", "é€", "q"].map { Array($0.utf8) }
         for round in 0..<5000 {
             var bytes = samples[round % samples.count] + samples[(round / 7) % samples.count]

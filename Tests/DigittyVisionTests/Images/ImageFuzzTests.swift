@@ -1,3 +1,4 @@
+import DigittyEngine
 import Testing
 @testable import DigittyVision
 
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func mutatedImagesNeverCrash() {
-        var random = SplitMix64(seed: 0x5eed)
+        var random = SeededRandom(seed: 0x5eed)
         var decoded = 0, rejected = 0
         for seed in Self.seeds() {
             for _ in 0 ..< 3000 {

@@ -1,3 +1,4 @@
+import DigittyEngine
 import Foundation
 import Testing
 @testable import DigittyVision
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func mutatedFilesNeverCrash() {
-        var random = SplitMix64(seed: 99)
+        var random = SeededRandom(seed: 99)
         let digits = IDXFile(images: (0 ..< 3 * 784).map { UInt8(truncatingIfNeeded: $0 &* 13) }, rows: 28, columns: 28)
         let seeds = [Self.images.encoded(), Self.labels.encoded(), Self.images.encoded(gzip: true), Self.labels.encoded(gzip: true),
                      digits.encoded(), digits.encoded(gzip: true)]
@@ -114,7 +115,7 @@ import Testing
 
     /// Random header values over a small payload, thousands of times.
     @Test func randomHeadersNeverCrash() {
-        var random = SplitMix64(seed: 7)
+        var random = SeededRandom(seed: 7)
         for round in 0 ..< 4000 {
             func field() -> UInt32 {
                 switch random.next() % 4 {

@@ -1,3 +1,4 @@
+import DigittyEngine
 import Foundation
 import Testing
 @testable import DigittyVision
@@ -16,7 +17,7 @@ import Testing
             served = base.appendingPathComponent("served")
             destination = base.appendingPathComponent("cache/digitty/mnist")
             try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
-            var random = SplitMix64(seed: 21)
+            var random = SeededRandom(seed: 21)
             let first = IDXFile(labels: (0 ..< 5000).map { _ in UInt8(random.next() % 10) }).encoded(gzip: true)
             // Noise does not compress: a few hundred kilobytes, so the download comes in several pieces.
             let noise = (0 ..< 400 * 784).map { _ in UInt8(truncatingIfNeeded: random.next()) }

@@ -1,3 +1,4 @@
+import DigittyEngine
 import Testing
 @testable import DigittyVision
 
@@ -85,8 +86,8 @@ import Testing
             var noisy = Self.variant(of: digit, factor: 2, left: 30, top: 30, darkOnLight: false)
             noisy[2, 2] = 1                      // a speck far away
             noisy[noisy.width - 3, 5] = 0.8
-            var random = SplitMix64(seed: 7)
-            for i in noisy.pixels.indices { noisy.pixels[i] = min(1, noisy.pixels[i] + random.uniform(0, 0.03)) }
+            var random = SeededRandom(seed: 7)
+            for i in noisy.pixels.indices { noisy.pixels[i] = min(1, noisy.pixels[i] + 0.03 * random.nextUnit()) }
             let prepared = try #require(MNISTPreprocessing.prepare(noisy))
             differences.append(Ink.meanAbsoluteDifference(reference, prepared))
         }
@@ -95,8 +96,8 @@ import Testing
     }
 
     @Test func emptyImagesAreNil() {
-        var random = SplitMix64(seed: 1)
-        let faintNoise = GrayImage(width: 40, height: 30, pixels: (0 ..< 1200).map { _ in random.uniform(0.9, 1) })
+        var random = SeededRandom(seed: 1)
+        let faintNoise = GrayImage(width: 40, height: 30, pixels: (0 ..< 1200).map { _ in 0.9 + 0.1 * random.nextUnit() })
         for image in [GrayImage(width: 28, height: 28), GrayImage(width: 0, height: 0),
                       GrayImage(width: 9, height: 9, pixels: [Float](repeating: 1, count: 81)),
                       GrayImage(width: 5, height: 5, pixels: [Float](repeating: 0.5, count: 25)), faintNoise] {

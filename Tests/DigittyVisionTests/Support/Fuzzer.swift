@@ -1,8 +1,9 @@
+import DigittyEngine
 @testable import DigittyVision
 
 /// Random damage to valid files: flipped bits, overwritten, inserted and deleted bytes, truncation.
 enum Fuzzer {
-    static func mutate(_ bytes: [UInt8], using random: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], using random: inout SeededRandom) -> [UInt8] {
         var bytes = bytes
         let edits = 1 + Int(random.next() % 4)
         for _ in 0 ..< edits where !bytes.isEmpty {
