@@ -14,6 +14,7 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.interaction import POINTER_MOUSE, POINTER_PEN, POINTER_TOUCH
 from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -24,7 +25,9 @@ for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-s
 options.binary_location = "/usr/bin/chromium"
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 driver.set_script_timeout(20)
-wait = WebDriverWait(driver, 20)
+# The page re-renders parts of itself (e.g. the model list when /models answers): an element found a moment
+# ago may be gone, so a wait retries instead of failing on it.
+wait = WebDriverWait(driver, 20, ignored_exceptions=[StaleElementReferenceException])
 report = {}
 
 
