@@ -1,4 +1,4 @@
-/// SeededRandom: a small, fast, seedable generator. Training derives every random choice (initial weights,
+/// SplitMix64: a small, fast, seedable generator. Training derives every random choice (initial weights,
 /// shuffles, dropout masks, augmentation) from the run's seed through it, so a seed fixes the result.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -20,7 +20,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         Float(next() >> 40) * (1 / Float(1 << 24))
     }
 
-    /// The SeededRandom finaliser: a well-mixed 64-bit hash of `value`.
+    /// The SplitMix64 finaliser: a well-mixed 64-bit hash of `value`.
     public static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

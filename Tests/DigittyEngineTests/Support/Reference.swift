@@ -1,16 +1,10 @@
 @testable import DigittyEngine
 
-/// A small deterministic generator for test data (SeededRandom).
+/// Deterministic test data drawn from the engine's SeededRandom.
 struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var random: SeededRandom
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
+    mutating func next() -> UInt64 { random.next() }
     /// Uniform in -1…1.
     mutating func float() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
     /// A tensor of uniform values, with about `zeroFraction` of them exactly zero.
