@@ -145,9 +145,13 @@ final class TmuxSession {
     func waitForScreen(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
+        var previous: String?
         while true {
             last = try screen()
-            if condition(last) { return last }
+            // A capture can land while the app is half-way through writing a frame; a screen counts only when the
+            // next capture shows it unchanged.
+            if condition(last), last == previous { return last }
+            previous = last
             guard Date() < deadline else { break }
             try await Task.sleep(nanoseconds: 30_000_000)
         }
