@@ -62,6 +62,7 @@ public struct MNISTDownloader: Sendable {
     /// download in progress and removes its temporary file.
     public func fetch(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws(DownloadError) -> [Outcome] {
         try Self.makeDirectory(directory.standardizedFileURL.path)
+        removeStaleTemporaries()
         var outcomes: [Outcome] = []
         for file in files {
             let destination = directory.appendingPathComponent(file.name)
@@ -78,6 +79,20 @@ public struct MNISTDownloader: Sendable {
     /// Whether `url` exists with the given SHA-256.
     public static func isValid(_ url: URL, sha256: String) -> Bool {
         (try? SHA256.hex(contentsOf: url)) == sha256.lowercased()
+    }
+
+    /// Deletes temporary files that a killed fetch left behind: those of our files untouched for longer than the
+    /// timeout (a live download writes more often than that, or gives up).
+    private func removeStaleTemporaries() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        let cutoff = Date().addingTimeInterval(-max(timeout, 1))
+        for name in names where name.hasSuffix(".part") && files.contains(where: { name.hasPrefix(".\($0.name).") }) {
+            let path = directory.appendingPathComponent(name).path
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+               modified < cutoff {
+                unlink(path)
+            }
+        }
     }
 
     /// Streams `file` into a temporary file beside `destination`, checks it, and renames it into place; the

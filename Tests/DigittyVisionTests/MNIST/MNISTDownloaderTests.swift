@@ -99,6 +99,26 @@ import Testing
         }
     }
 
+    @Test func temporaryFilesOfAKilledFetchAreRemovedOnceStale() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try FileManager.default.createDirectory(at: fixture.destination, withIntermediateDirectories: true)
+        func leave(_ name: String, age: TimeInterval) throws {
+            let url = fixture.destination.appendingPathComponent(name)
+            try Data([1, 2, 3]).write(to: url)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: url.path)
+        }
+        try leave(".a-labels.gz.1111.part", age: 3600)  // a fetch killed an hour ago
+        try leave(".b-images.gz.2222.part", age: 0)      // one that may still be running
+        try leave(".notes.txt.3333.part", age: 3600)     // not ours
+        try await fixture.withServer { server in
+            let downloader = MNISTDownloader(directory: fixture.destination, mirror: server.url("files"),
+                                             files: fixture.files, timeout: 60)
+            _ = try await downloader.fetch()
+            #expect(fixture.destinationNames() == [".b-images.gz.2222.part", ".notes.txt.3333.part", "a-labels.gz", "b-images.gz"])
+        }
+    }
+
     @Test func checksumMismatchKeepsNothing() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
