@@ -31,7 +31,7 @@ struct DrawCommand: ParsableCommand {
         do {
             return try ModelLoader.load(contentsOf: url)
         } catch {
-            throw CLIError("\(url.path): \(error)")
+            throw CLIError("\(error)")  // the error names the file
         }
     }
 }

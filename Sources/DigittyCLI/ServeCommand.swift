@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             catalog = try ModelCatalog.load(paths: models)
         } catch {
-            throw ValidationError("\(error)")
+            throw CLIError("\(error)")
         }
         var limits = ServerLimits()
         limits.maxBodyBytes = maxBody

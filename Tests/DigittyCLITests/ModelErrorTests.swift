@@ -23,10 +23,16 @@ import Testing
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1, "\(name): \(result.stderr)")
         }
-        for path in ["/nonexistent/model.safetensors", directory.path] {
+        for (path, reason) in [("/nonexistent/model.safetensors", "no such file"), (directory.path, "it is a directory")] {
             let result = try DigittyProcess.run(["predict", "--model", path, "x.png"])
             #expect(result.status == 1 && !result.signaled)
-            #expect(result.stderr.contains(path))
+            // Named once, with the reason in a few words.
+            #expect(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: cannot read '\(path)': \(reason)")
         }
+        // The server says the same, without a usage text.
+        let serve = try DigittyProcess.run(["serve", "--port", "0", "--model", "/nonexistent/model.onnx"])
+        #expect(serve.status == 1 && !serve.signaled)
+        #expect(serve.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "Error: cannot load model: cannot read '/nonexistent/model.onnx': no such file")
     }
 }

@@ -32,12 +32,7 @@ public enum ModelLoader {
     ///
     /// - Parameter scaling: overrides the input scaling the file records (ONNX files default to unit, pixels / 255).
     public static func load(contentsOf url: URL, scaling: InputSpec.Scaling? = nil) throws(ModelLoadError) -> any ImageClassifier {
-        let bytes: [UInt8]
-        do {
-            bytes = try ONNXFile.readBytes(url)
-        } catch {
-            throw .unreadable(path: url.path, reason: error.description)
-        }
+        let bytes = try readFile(url)
         let name = url.deletingPathExtension().lastPathComponent
         switch format(of: url, bytes: bytes) {
         case .safetensors?:
@@ -62,6 +57,25 @@ public enum ModelLoader {
             return (try? ONNXConverter.convert(model)) ?? model
         case nil:
             throw .unknownFormat(path: url.path)
+        }
+    }
+
+    /// The file's bytes; the error says in a few words why they cannot be had.
+    static func readFile(_ url: URL) throws(ModelLoadError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: url.path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw .unreadable(path: url.path, reason: "it is a directory") }
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw .unreadable(path: url.path, reason: "permission denied")
+        }
+        do {
+            return try ONNXFile.readBytes(url)
+        } catch .tooLarge {
+            throw .unreadable(path: url.path, reason: "larger than the \(ONNXFile.maximumFileSize >> 30) GiB a model may have")
+        } catch {
+            throw .unreadable(path: url.path, reason: error.description)
         }
     }
 
