@@ -48,9 +48,10 @@ struct PredictCommand: AsyncParsableCommand {
         let url = URL(fileURLWithPath: file)
         let bytes: [UInt8]
         do {
-            bytes = Array(try Data(contentsOf: url))
+            bytes = try ImageFile.readBytes(of: url)
         } catch {
-            throw CLIError("cannot read: \((error as NSError).localizedDescription)")
+            guard case let .unreadable(_, reason) = error else { throw error }
+            throw CLIError("cannot read: \(reason)")  // the caller names the file
         }
         // IDX files start with 00 00 08 03 (images); gzip'd ones with the gzip magic 1f 8b.
         if bytes.starts(with: [0x00, 0x00, 0x08, 0x03]) || bytes.starts(with: [0x1F, 0x8B]) {

@@ -94,6 +94,8 @@ import Testing
         let errors = result.stderr.split(separator: "\n")
         #expect(errors.count == paths.count - 1, "\(result.stderr)")
         for path in paths.dropLast() { #expect(errors.contains { $0.contains(path) }, "no error names \(path)") }
+        #expect(errors.contains("digitty: \(directory.path): cannot read: it is a directory"), "\(result.stderr)")
+        #expect(errors.contains("digitty: /nonexistent/x.png: cannot read: no such file"), "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 1)
         #expect(result.stdout.contains("good.png"))
     }

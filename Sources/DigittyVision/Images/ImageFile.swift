@@ -35,7 +35,7 @@ public enum ImageFile {
     }
 
     /// The file's bytes, refusing directories, unreadable paths and files over `maximumFileSize`.
-    static func readBytes(of url: URL) throws(ImageFileError) -> [UInt8] {
+    public static func readBytes(of url: URL) throws(ImageFileError) -> [UInt8] {
         let path = url.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
