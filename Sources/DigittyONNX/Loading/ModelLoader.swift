@@ -70,12 +70,14 @@ public enum ModelLoader {
         guard FileManager.default.isReadableFile(atPath: url.path) else {
             throw .unreadable(path: url.path, reason: "permission denied")
         }
-        do {
-            return try ONNXFile.readBytes(url)
-        } catch .tooLarge {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
+        guard size <= ONNXFile.maximumFileSize else {
             throw .unreadable(path: url.path, reason: "larger than the \(ONNXFile.maximumFileSize >> 30) GiB a model may have")
+        }
+        do {
+            return Array(try Data(contentsOf: url))
         } catch {
-            throw .unreadable(path: url.path, reason: error.description)
+            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
         }
     }
 
