@@ -32,6 +32,16 @@ public enum LayerSpec: Sendable, Equatable {
         }
     }
 
+    /// The same layer with its defaults written out (a pooling stride of nil is the window size), so that
+    /// two descriptions of one layer compare equal.
+    public var normalized: LayerSpec {
+        switch self {
+        case let .maxPool2D(size, stride, padding): .maxPool2D(size: size, stride: stride ?? size, padding: padding)
+        case let .averagePool2D(size, stride, padding): .averagePool2D(size: size, stride: stride ?? size, padding: padding)
+        default: self
+        }
+    }
+
     /// A short human description, e.g. `Conv2D(32, 3×3)`.
     public var summary: String {
         switch self {

@@ -224,7 +224,7 @@ public final class TrainableModel {
 
     /// Copies the weights of a model with the same architecture (e.g. to continue training it).
     public func load(weightsOf model: SequentialModel) throws(ModelError) {
-        guard model.specs == specs else { throw .shapeMismatch("the model's architecture differs from this one") }
+        guard model.specs.map(\.normalized) == specs.map(\.normalized) else { throw .shapeMismatch("the model's architecture differs from this one") }
         let weights = Dictionary(model.namedWeights.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
         for entry in layout {
             guard let tensor = weights[entry.name], tensor.count == entry.range.count else { throw .missingWeight(entry.name) }

@@ -49,13 +49,18 @@ public final class Trainer {
     /// The flat parameters of the best epoch on validation.
     public private(set) var bestParameters: [Float]?
 
-    /// `augmenter` carries out `configuration.augmentation` and must be given exactly when it is set.
+    /// `augmenter` carries out `configuration.augmentation` and must be given exactly when it is set;
+    /// `startingModel`, whose weights the run starts from, exactly when `configuration.startingModel` is.
     public init(name: String, configuration: TrainingConfiguration, training: LabelledImages,
-                validation: LabelledImages, augmenter: (any ImageAugmentation)? = nil) throws(ModelError) {
+                validation: LabelledImages, augmenter: (any ImageAugmentation)? = nil,
+                startingModel: SequentialModel? = nil) throws(ModelError) {
         try configuration.validate()
         guard augmenter?.settings == configuration.augmentation else {
             throw .invalidParameter("the augmenter (\(augmenter?.settings.summary ?? "none")) does not match the "
                                     + "configuration's augmentation (\(configuration.augmentation?.summary ?? "none"))")
+        }
+        guard (startingModel == nil) == (configuration.startingModel == nil) else {
+            throw .invalidParameter("a starting model must be given exactly when the configuration names one")
         }
         guard training.count > 0 else { throw .badInput("no training images") }
         guard training.height == validation.height, training.width == validation.width else {
@@ -65,6 +70,7 @@ public final class Trainer {
         model = try TrainableModel(name: name, input: input, specs: configuration.layers,
                                    maxBatch: configuration.batchSize, optimizer: configuration.optimizer,
                                    seed: configuration.seed)
+        if let startingModel { try model.load(weightsOf: startingModel) }
         guard model.classes >= Int(training.labels.max() ?? 0) + 1 else {
             throw .badInput("labels go up to \(training.labels.max() ?? 0) but the model has \(model.classes) classes")
         }

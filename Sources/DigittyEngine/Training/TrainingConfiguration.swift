@@ -13,18 +13,21 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// The distortions applied to training images (nil: none).
     public var augmentation: AugmentationSettings?
+    /// The SHA-256 of the model file whose weights the run starts from, to fine-tune it (nil: fresh weights
+    /// drawn from the seed).
+    public var startingModel: String?
 
     public init(architecture: Architecture, epochs: Int = 10, batchSize: Int = 32, learningRate: Double = 1e-3,
                 learningRateDecay: Double = 1, optimizer: OptimizerKind = .adam(), seed: UInt64 = 1,
-                augmentation: AugmentationSettings? = nil) {
+                augmentation: AugmentationSettings? = nil, startingModel: String? = nil) {
         self.init(architecture: architecture.rawValue, layers: architecture.layers, epochs: epochs,
                   batchSize: batchSize, learningRate: learningRate, learningRateDecay: learningRateDecay,
-                  optimizer: optimizer, seed: seed, augmentation: augmentation)
+                  optimizer: optimizer, seed: seed, augmentation: augmentation, startingModel: startingModel)
     }
 
     public init(architecture: String, layers: [LayerSpec], epochs: Int, batchSize: Int, learningRate: Double,
                 learningRateDecay: Double = 1, optimizer: OptimizerKind = .adam(), seed: UInt64,
-                augmentation: AugmentationSettings?) {
+                augmentation: AugmentationSettings?, startingModel: String? = nil) {
         self.architecture = architecture
         self.layers = layers
         self.epochs = epochs
@@ -34,6 +37,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         self.optimizer = optimizer
         self.seed = seed
         self.augmentation = augmentation
+        self.startingModel = startingModel
     }
 
     /// Checks the numbers a user can get wrong.

@@ -163,3 +163,35 @@ extension TrainerTests {
         #expect(throws: ModelError.self) { try Self.trainer(Self.configuration(epochs: 1)).restore(two.checkpoint()) }
     }
 }
+
+extension TrainerTests {
+    @Test func aRunCanStartFromAnotherModelsWeights() throws {
+        let first = try Self.trainer(Self.configuration(epochs: 2))
+        while first.runEpoch() != nil {}
+        let model = try first.finalModel(provenance: ModelProvenance(epochs: 2))
+        var configuration = Self.configuration(epochs: 1, seed: 9)
+        configuration.startingModel = "checksum of the file"
+        let images = Self.bars(count: 400, seed: 1), validation = Self.bars(count: 100, seed: 2)
+        let fineTuning = try Trainer(name: "bars", configuration: configuration, training: images,
+                                     validation: validation, augmenter: Self.augmenter, startingModel: model)
+        #expect(fineTuning.evaluate(validation) == first.evaluateBest(validation))
+        let fresh = try Self.trainer(Self.configuration(epochs: 1, seed: 9))
+        #expect(fresh.model.parameterValues != fineTuning.model.parameterValues)
+
+        // The configuration says whether there is a starting model; it must agree.
+        #expect(throws: ModelError.self) {
+            _ = try Trainer(name: "bars", configuration: Self.configuration(), training: images, validation: validation,
+                            augmenter: Self.augmenter, startingModel: model)
+        }
+        #expect(throws: ModelError.self) {
+            _ = try Trainer(name: "bars", configuration: configuration, training: images, validation: validation,
+                            augmenter: Self.augmenter)
+        }
+        var other = configuration
+        other.layers = [.flatten, .dense(units: 4), .softmax]
+        #expect(throws: ModelError.self) {
+            _ = try Trainer(name: "bars", configuration: other, training: images, validation: validation,
+                            augmenter: Self.augmenter, startingModel: model)
+        }
+    }
+}
