@@ -1,3 +1,4 @@
+import DigittyVision
 import Foundation
 
 /// Everything the app shows and remembers, changed only by input events and by the results of the actions it

@@ -1,3 +1,4 @@
+import DigittyVision
 import Testing
 @testable import DigittyTerminal
 
