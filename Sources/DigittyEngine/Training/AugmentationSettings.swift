@@ -1,7 +1,7 @@
 import Foundation
 
 /// How strongly training images are randomly distorted, in the terms of Keras' ImageDataGenerator, plus an
-/// optional zoom and elastic distortion. Plain data: saved with a run's configuration and compared on resume;
+/// optional zoom, elastic distortion and redrawing with the terminal app's pen. Plain data: saved with a run's configuration and compared on resume;
 /// an `ImageAugmentation` (DigittyVision's `Augmenter`) carries it out.
 public struct AugmentationSettings: Sendable, Equatable, Codable {
     /// Rotation drawn uniformly from ±`rotation` degrees.
@@ -17,15 +17,31 @@ public struct AugmentationSettings: Sendable, Equatable, Codable {
     public var elasticAlpha: Float
     /// … and the smoothness (Gaussian σ in pixels) of the displacement field.
     public var elasticSigma: Float
+    /// The share (0…1) of 28×28 training images that, once distorted, are drawn again with the terminal app's
+    /// pen at a random size and preprocessed as the app preprocesses a drawing (0: off).
+    public var penRedraw: Float
 
     public init(rotation: Float = 0, widthShift: Float = 0.1, heightShift: Float = 0.1, zoom: Float = 0,
-                elasticAlpha: Float = 0, elasticSigma: Float = 4) {
+                elasticAlpha: Float = 0, elasticSigma: Float = 4, penRedraw: Float = 0) {
         self.rotation = rotation
         self.widthShift = widthShift
         self.heightShift = heightShift
         self.zoom = zoom
         self.elasticAlpha = elasticAlpha
         self.elasticSigma = elasticSigma
+        self.penRedraw = penRedraw
+    }
+
+    /// Reads settings saved before `penRedraw` existed as settings without it.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(rotation: try values.decode(Float.self, forKey: .rotation),
+                  widthShift: try values.decode(Float.self, forKey: .widthShift),
+                  heightShift: try values.decode(Float.self, forKey: .heightShift),
+                  zoom: try values.decode(Float.self, forKey: .zoom),
+                  elasticAlpha: try values.decode(Float.self, forKey: .elasticAlpha),
+                  elasticSigma: try values.decode(Float.self, forKey: .elasticSigma),
+                  penRedraw: try values.decodeIfPresent(Float.self, forKey: .penRedraw) ?? 0)
     }
 
     /// No distortion at all.
@@ -37,7 +53,7 @@ public struct AugmentationSettings: Sendable, Equatable, Codable {
     }
 
     /// Whether it changes images at all.
-    public var isIdentity: Bool { rotation == 0 && widthShift == 0 && heightShift == 0 && zoom == 0 && elasticAlpha == 0 }
+    public var isIdentity: Bool { rotation == 0 && widthShift == 0 && heightShift == 0 && zoom == 0 && elasticAlpha == 0 && penRedraw == 0 }
 
     /// A short description for provenance, e.g. `rotation ±6°, shift ±10%, bilinear, fill nearest`.
     public var summary: String {
@@ -46,20 +62,23 @@ public struct AugmentationSettings: Sendable, Equatable, Codable {
                      : "shift ±\(Self.format(widthShift * 100))% × ±\(Self.format(heightShift * 100))%")
         if zoom > 0 { parts.append("zoom ±\(Self.format(zoom * 100))%") }
         if elasticAlpha > 0 { parts.append("elastic α \(Self.format(elasticAlpha)) σ \(Self.format(elasticSigma))") }
-        return parts.joined(separator: ", ") + ", bilinear, fill nearest"
+        parts.append("bilinear, fill nearest")
+        if penRedraw > 0 { parts.append("\(Self.format(penRedraw * 100))% redrawn with the app's pen") }
+        return parts.joined(separator: ", ")
     }
 
     private static func format(_ value: Float) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
-    /// Checks the ranges (rotation 0…180°, shifts 0…1, zoom 0…<1, elastic α 0…100 with σ 0.5…20).
+    /// Checks the ranges (rotation 0…180°, shifts 0…1, zoom 0…<1, elastic α 0…100 with σ 0.5…20, pen redraw 0…1).
     public func validate() throws(ModelError) {
-        let finite = [rotation, widthShift, heightShift, zoom, elasticAlpha, elasticSigma].allSatisfy(\.isFinite)
+        let finite = [rotation, widthShift, heightShift, zoom, elasticAlpha, elasticSigma, penRedraw].allSatisfy(\.isFinite)
         guard finite, (0...180).contains(rotation), (0...1).contains(widthShift), (0...1).contains(heightShift),
-              zoom >= 0, zoom < 1, (0...100).contains(elasticAlpha), (0.5...20).contains(elasticSigma) else {
+              zoom >= 0, zoom < 1, (0...100).contains(elasticAlpha), (0.5...20).contains(elasticSigma),
+              (0...1).contains(penRedraw) else {
             throw .invalidParameter("augmentation out of range (rotation 0…180°, shift 0…1, zoom 0…<1, "
-                                    + "elastic α 0…100 with σ 0.5…20), got \(summary)")
+                                    + "elastic α 0…100 with σ 0.5…20, pen redraw 0…1), got \(summary)")
         }
     }
 }

@@ -2,7 +2,8 @@ import DigittyEngine
 import Foundation
 
 /// Random rotations, shifts, zoom and elastic distortion of training images, as Keras' ImageDataGenerator does
-/// them (bilinear sampling, points outside the image take the nearest edge pixel). Deterministic: the same
+/// them (bilinear sampling, points outside the image take the nearest edge pixel), and a share of them redrawn
+/// with the app's pen (`PenRedrawing`). Deterministic: the same
 /// generator state gives the same image. Immutable and safe to share between threads; each thread brings its own
 /// generator. It is the `ImageAugmentation` that `digitty train` gives the engine's trainer.
 public struct Augmenter: ImageAugmentation {
@@ -49,7 +50,7 @@ public struct Augmenter: ImageAugmentation {
     }
 
     /// A uniform Float in [low, high) from the top 24 bits of one draw.
-    private static func uniform(_ low: Float, _ high: Float, _ random: inout some RandomNumberGenerator) -> Float {
+    static func uniform(_ low: Float, _ high: Float, _ random: inout some RandomNumberGenerator) -> Float {
         low + (high - low) * Float(random.next() >> 40) * (1 / Float(1 << 24))
     }
 
@@ -86,6 +87,13 @@ public struct Augmenter: ImageAugmentation {
             apply(transform, to: source, into: output, displacement: field)
         } else {
             apply(transform, to: source, into: output)
+        }
+        if settings.penRedraw > 0, width == PenRedrawing.canvasSide, height == PenRedrawing.canvasSide,
+           Self.uniform(0, 1, &random) < settings.penRedraw {
+            let distorted = GrayImage(width: width, height: height, pixels: Array(output))
+            if let redrawn = PenRedrawing().redraw(distorted, using: &random) {
+                _ = output.update(fromContentsOf: redrawn.pixels)
+            }
         }
     }
 

@@ -181,6 +181,40 @@ import Testing
         #expect(throws: ModelError.self) { try AugmentationSettings(rotation: -1).validate() }
         #expect(throws: ModelError.self) { try AugmentationSettings(zoom: 1).validate() }
         #expect(throws: ModelError.self) { try AugmentationSettings(rotation: .nan).validate() }
+        #expect(AugmentationSettings(penRedraw: 0.25).summary
+                == "rotation ±0°, shift ±10%, bilinear, fill nearest, 25% redrawn with the app's pen")
+        #expect(throws: ModelError.self) { try AugmentationSettings(penRedraw: 1.5).validate() }
         #expect(AugmentationSettings.none.isIdentity && !AugmentationSettings.original(rotation: 6).isIdentity)
+        #expect(!AugmentationSettings(widthShift: 0, heightShift: 0, penRedraw: 0.1).isIdentity)
+    }
+
+    @Test func settingsSavedBeforePenRedrawingExistedStillLoad() throws {
+        let saved = #"{"rotation":6,"widthShift":0.1,"heightShift":0.1,"zoom":0,"elasticAlpha":0,"elasticSigma":4}"#
+        let settings = try JSONDecoder().decode(AugmentationSettings.self, from: Data(saved.utf8))
+        #expect(settings == .original(rotation: 6))
+        let redrawing = AugmentationSettings(rotation: 6, penRedraw: 0.3)
+        #expect(try JSONDecoder().decode(AugmentationSettings.self, from: JSONEncoder().encode(redrawing)) == redrawing)
+    }
+
+    @Test func aShareOfImagesIsRedrawnWithThePen() throws {
+        let bytes = Self.digit.bytes
+        let plain = Augmenter(settings: .original(rotation: 6)), always = Augmenter(settings: AugmentationSettings(rotation: 6, penRedraw: 1))
+        let seeds = 0 ..< UInt64(40)
+        let redrawn = seeds.map { Self.augment(always, bytes, width: 28, height: 28, seed: $0) }
+        for (seed, image) in zip(seeds, redrawn) {
+            // Redrawn images are preprocessed drawings: framed as MNIST frames digits, unlike the shifted originals.
+            #expect(image != Self.augment(plain, bytes, width: 28, height: 28, seed: seed))
+            let drawing = GrayImage(width: 28, height: 28, pixels: image)
+            let centre = try #require(Ink.centreOfMass(drawing)), box = try #require(Ink.box(drawing))
+            #expect(abs(centre.x - 14) <= 1.5 && abs(centre.y - 14) <= 1.5, "seed \(seed): centre of mass \(centre)")
+            #expect(max(box.x1 - box.x0, box.y1 - box.y0) + 1 == 20, "seed \(seed): box \(box)")
+        }
+        #expect(Set(redrawn.map { $0.map { Int($0 * 1000) } }).count == redrawn.count, "every seed draws another size or place")
+        #expect(redrawn[3] == Self.augment(always, bytes, width: 28, height: 28, seed: 3))
+        let some = Augmenter(settings: AugmentationSettings(rotation: 6, penRedraw: 0.3))
+        let changed = seeds.filter { seed in
+            Self.augment(some, bytes, width: 28, height: 28, seed: seed) != Self.augment(plain, bytes, width: 28, height: 28, seed: seed)
+        }
+        #expect((4...20).contains(changed.count), "\(changed.count) of 40 redrawn at a share of 30%")
     }
 }
