@@ -30,6 +30,10 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Elastic distortion strength α (Simard et al.: 34 with σ 4 moves strokes by about a pixel; 0: off).")
     var elastic = 0.0
     @Option(help: "Smoothness σ of the elastic displacement field, in pixels.") var elasticSigma = 4.0
+    @Option(help: ArgumentHelp("Share (0–1) of training images drawn again with the terminal app's pen at a random size, then preprocessed as the app does.", valueName: "share"))
+    var penRedraw = 0.0
+    @Option(help: ArgumentHelp("Start from this model's weights (a .safetensors file of the same architecture) to fine-tune it.", valueName: "model"))
+    var startFrom: String?
     @Option(help: "Seed for weights, order, augmentation and dropout.") var seed: UInt64 = 1
     @Option(help: "MNIST directory (default: $DIGITTY_DATA, then the user cache).") var data: String?
     @Option(help: "Where to save the model.") var output: String?
@@ -45,17 +49,32 @@ struct TrainCommand: AsyncParsableCommand {
         guard validationSize >= 0 else { throw ValidationError("--validation-size must not be negative") }
     }
 
-    var trainingConfiguration: TrainingConfiguration {
+    /// The run's configuration; `startingModel` is the SHA-256 of the `--start-from` file.
+    func trainingConfiguration(startingModel: String? = nil) -> TrainingConfiguration {
         let settings = AugmentationSettings(rotation: Float(rotation), widthShift: Float(shift), heightShift: Float(shift),
-                                            zoom: Float(zoom), elasticAlpha: Float(elastic), elasticSigma: Float(elasticSigma))
+                                            zoom: Float(zoom), elasticAlpha: Float(elastic), elasticSigma: Float(elasticSigma),
+                                            penRedraw: Float(penRedraw))
         return TrainingConfiguration(architecture: arch, epochs: epochs, batchSize: batchSize,
                                      learningRate: learningRate, learningRateDecay: learningRateDecay,
                                      optimizer: optimizer == "sgd" ? .sgd(momentum: momentum) : .adam(),
-                                     seed: seed, augmentation: settings.isIdentity ? nil : settings)
+                                     seed: seed, augmentation: settings.isIdentity ? nil : settings,
+                                     startingModel: startingModel)
+    }
+
+    /// The `--start-from` model and its file's SHA-256.
+    func loadStartingModel() throws -> (model: SequentialModel, checksum: String)? {
+        guard let startFrom else { return nil }
+        let url = URL(fileURLWithPath: startFrom)
+        let model = try ModelFile.load(contentsOf: url)
+        guard model.specs.map(\.normalized) == arch.layers.map(\.normalized) else {
+            throw CLIError("--start-from \(startFrom): its layers are not those of --arch \(arch.rawValue)")
+        }
+        return (model, try SHA256.hex(contentsOf: url))
     }
 
     func run() async throws {
-        let configuration = trainingConfiguration
+        let start = try loadStartingModel()
+        let configuration = trainingConfiguration(startingModel: start?.checksum)
         try configuration.validate()
         let outputURL = URL(fileURLWithPath: output ?? "\(arch.rawValue).safetensors")
         let checkpointURL = URL(fileURLWithPath: checkpoint ?? outputURL.path + ".checkpoint")
@@ -66,7 +85,7 @@ struct TrainCommand: AsyncParsableCommand {
         progress.print("training \(arch.rawValue) (\(arch.summary)) on \(dataset.summary)")
         let session = TrainingSession(name: outputURL.deletingPathExtension().lastPathComponent,
                                       configuration: configuration, data: dataset, output: outputURL,
-                                      checkpoint: checkpointURL, resume: resume)
+                                      checkpoint: checkpointURL, resume: resume, startingModel: start?.model)
         switch try await session.run(stop: stop, progress: progress, tracking: mlflow.makeTracking()) {
         case let .finished(model, testAccuracy, _, seconds):
             progress.print(String(format: "saved %@: validation %.2f%%, test %.2f%% (%d parameters, %@)",

@@ -13,6 +13,8 @@ struct TrainingSession {
     var output: URL
     var checkpoint: URL
     var resume: Bool
+    /// The model whose weights the run starts from (the configuration holds its checksum).
+    var startingModel: SequentialModel? = nil
     /// Called after every epoch with the metrics of all epochs so far (e.g. to write metrics.csv).
     var onEpoch: ([EpochMetrics]) throws -> Void = { _ in }
 
@@ -24,7 +26,8 @@ struct TrainingSession {
     func run(stop: StopSignal, progress: ProgressLine) throws -> Outcome {
         let trainer = try Trainer(name: name, configuration: configuration, training: data.training,
                                   validation: data.validation,
-                                  augmenter: configuration.augmentation.map { Augmenter(settings: $0) })
+                                  augmenter: configuration.augmentation.map { Augmenter(settings: $0) },
+                                  startingModel: startingModel)
         if resume {
             guard FileManager.default.fileExists(atPath: checkpoint.path) else {
                 throw CLIError("no checkpoint at \(checkpoint.path) to resume from")
@@ -63,7 +66,8 @@ struct TrainingSession {
             testAccuracy: test.accuracy, dataChecksums: data.checksums,
             created: ISO8601DateFormatter().string(from: Date()),
             notes: "best epoch on validation: \(state.bestEpoch ?? configuration.epochs) of \(configuration.epochs)"
-                + (configuration.learningRateDecay != 1 ? "; learning rate ×\(configuration.learningRateDecay) per epoch" : ""))
+                + (configuration.learningRateDecay != 1 ? "; learning rate ×\(configuration.learningRateDecay) per epoch" : "")
+                + (startingModel.map { "; fine-tuned from \($0.name) (file SHA-256 \(configuration.startingModel ?? ""))" } ?? ""))
         let model = try trainer.finalModel(provenance: provenance)
         try ModelFile.save(model, to: output)
         try? FileManager.default.removeItem(at: checkpoint)

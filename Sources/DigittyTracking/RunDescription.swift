@@ -24,7 +24,9 @@ public struct RunDescription: Sendable, Equatable {
             "zoom": String(augmentation.zoom),
             "elastic_alpha": String(augmentation.elasticAlpha),
             "elastic_sigma": String(augmentation.elasticSigma),
+            "pen_redraw": String(augmentation.penRedraw),
         ]
+        if let start = configuration.startingModel { params["starting_model_sha256"] = start }
         switch configuration.optimizer {
         case let .adam(beta1, beta2, epsilon):
             params["optimizer"] = "adam"

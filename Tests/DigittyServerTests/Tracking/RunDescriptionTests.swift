@@ -13,13 +13,24 @@ struct RunDescriptionTests {
         #expect(description.params == [
             "architecture": "simple", "epochs": "2", "batch_size": "16", "learning_rate": "0.002",
             "learning_rate_decay": "1.0", "seed": "7", "rotation": "6.0", "width_shift": "0.1", "height_shift": "0.1", "zoom": "0.05",
-            "elastic_alpha": "0.0", "elastic_sigma": "4.0",
+            "elastic_alpha": "0.0", "elastic_sigma": "4.0", "pen_redraw": "0.0",
             "optimizer": "adam", "adam_beta1": "0.9", "adam_beta2": "0.999", "adam_epsilon": "1e-07", "training_images": "100",
         ])
         #expect(description.tags["architecture"] == Architecture.simple.summary)
         #expect(description.tags["augmentation"] == configuration.augmentation?.summary)
         #expect(description.tags["dataset"] == "MNIST train, 100 images")
         #expect(description.tags["data_sha256.train-images-idx3-ubyte"] == "abc")
+    }
+
+    @Test("a fine-tuning run logs its share of pen-redrawn images and the checksum of the model it starts from")
+    func fineTuning() {
+        let configuration = TrainingConfiguration(architecture: .conv3bn, augmentation: AugmentationSettings(penRedraw: 0.3),
+                                                  startingModel: "0123abcd")
+        let description = RunDescription(configuration: configuration, dataset: "d")
+        #expect(description.params["pen_redraw"] == String(Float(0.3)))
+        #expect(description.params["starting_model_sha256"] == "0123abcd")
+        #expect(RunDescription(configuration: TrainingConfiguration(architecture: .deep), dataset: "d")
+                    .params["starting_model_sha256"] == nil)
     }
 
     @Test("no augmentation is logged as zeros and 'none'; SGD logs its momentum")
