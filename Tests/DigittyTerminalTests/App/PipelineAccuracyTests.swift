@@ -68,7 +68,8 @@ struct PipelineAccuracyTests {
             if let prediction = try predictor.predict(state.canvas), prediction.digit == Int(mnist.labels[index]) { correct += 1 }
         }
         let accuracy = Double(correct) / Double(max(1, indices.count))
-        print("pipeline accuracy (\(placement.rawValue), MNIST test digits \(indices.lowerBound)–\(indices.upperBound - 1) drawn with the mouse): "
+        let split = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_SPLIT"] == "train" ? "training" : "test"
+        print("pipeline accuracy (\(placement.rawValue), MNIST \(split) digits \(indices.lowerBound)–\(indices.upperBound - 1) drawn with the mouse): "
               + String(format: "%.2f%%", accuracy * 100))
         // Floors measured with the shipped default model (see the report); they guard against regressions.
         #expect(accuracy >= Self.floor[placement, default: 0.95], "\(placement): \(accuracy)")

@@ -1,7 +1,9 @@
 import DigittyVision
 import Foundation
 
-/// MNIST test digits from `../shared/data/mnist` beside the package, for tests that draw real handwriting.
+/// MNIST digits from `../shared/data/mnist` beside the package, for tests that draw real handwriting: the test
+/// split, or with `DIGITTY_ACCURACY_SPLIT=train` the training split (whose last 5,000, 55000–59999, are the
+/// validation digits that choose models).
 struct MNISTTestDigits {
     let dataset: MNISTDataset
     let count: Int
@@ -14,9 +16,10 @@ struct MNISTTestDigits {
         FileManager.default.fileExists(atPath: directory.appendingPathComponent("t10k-images-idx3-ubyte.gz").path)
     }
 
-    /// The test split; `limit` digits of it are used.
+    /// The split named by `DIGITTY_ACCURACY_SPLIT` (default: test); `limit` digits of it are used.
     static func load(limit: Int) throws -> MNISTTestDigits {
-        let dataset = try MNISTDataset.load(directory: directory, split: .test)
+        let train = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_SPLIT"] == "train"
+        let dataset = try MNISTDataset.load(directory: directory, split: train ? .train : .test)
         return MNISTTestDigits(dataset: dataset, count: min(limit, dataset.count))
     }
 
