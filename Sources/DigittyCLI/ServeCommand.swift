@@ -32,15 +32,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a request body may take to arrive.")
     var timeout = 10.0
 
-    @Option(help: "Threads for network I/O (predictions run on one thread per core regardless).")
-    var ioThreads = 1
+    @Option(help: "Threads handling connections, predictions included (default: one per core).")
+    var ioThreads: Int?
 
     @Flag(help: "Log only warnings and errors (no access log).")
     var quiet = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
-        guard maxBody > 0, maxConcurrent > 0, timeout > 0, timeout.isFinite, (1...64).contains(ioThreads) else {
+        guard maxBody > 0, maxConcurrent > 0, timeout > 0, timeout.isFinite, (1...64).contains(ioThreads ?? 1) else {
             throw ValidationError("--max-body, --max-concurrent and --timeout must be positive, --io-threads 1…64")
         }
     }

@@ -39,11 +39,10 @@ public struct PredictionServer: Sendable {
                                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                 onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var http = HTTP1Channel.Configuration()
-        http.idleTimeout = TimeAmount.nanoseconds(limits.idleTimeout.components.seconds * 1_000_000_000
-                                        + limits.idleTimeout.components.attoseconds / 1_000_000_000)
+        http.idleTimeout = TimeAmount(limits.idleTimeout)
         return Application(
             router: makeRouter(logger: logger),
-            server: .http1(configuration: http),
+            server: .http1OnEventLoops(configuration: http),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "digitty",
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
@@ -54,13 +53,13 @@ public struct PredictionServer: Sendable {
     }
 
     /// The routes and middleware, outermost first: access log, metrics, JSON errors.
-    public func makeRouter(logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func makeRouter(logger: Logger) -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
         router.add(middleware: AccessLogMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware(metrics: metrics, knownPaths: Self.paths))
         router.add(middleware: JSONErrorMiddleware())
 
-        router.post("/predict") { request, _ in try await predict(request) }
+        router.post("/predict") { request, context in try await predict(request, on: context.channel) }
         router.get("/models") { _, _ in json(modelsJSON) }
         router.get("/healthz") { _, _ in
             var writer = JSONWriter()
@@ -85,8 +84,8 @@ public struct PredictionServer: Sendable {
 
     static let paths: Set<String> = Set(["/predict", "/models", "/healthz", "/metrics"] + WebPage.assets.map(\.path))
 
-    /// `POST /predict[?model=NAME]`.
-    func predict(_ request: Request) async throws -> Response {
+    /// `POST /predict[?model=NAME]`, arriving on `channel`.
+    func predict(_ request: Request, on channel: any Channel) async throws -> Response {
         guard limiter.tryAcquire() else {
             var error = APIError(.serviceUnavailable, "the server is busy (\(limiter.limit) predictions in progress); retry shortly")
             error.headers[.retryAfter] = "1"
@@ -94,7 +93,7 @@ public struct PredictionServer: Sendable {
         }
         defer { limiter.release() }
         let model = try model(named: request.uri.queryParameters["model"].map(String.init))
-        let body = try await collectBody(of: request)
+        let body = try await collectBody(of: request, on: channel)
         let contentType = request.headers[.contentType].map(Self.mediaType)
         let image = try ImageRequest.image(from: body, contentType: contentType, limits: limits)
         let prediction = try Prediction.run(model, on: image)
@@ -112,32 +111,30 @@ public struct PredictionServer: Sendable {
         return model
     }
 
-    /// The request body, at most `limits.maxBodyBytes` (413 beyond), within `limits.requestTimeout` (408 beyond).
-    func collectBody(of request: Request) async throws -> [UInt8] {
+    /// The request body, at most `limits.maxBodyBytes` (413 beyond), within `limits.requestTimeout` (408 beyond;
+    /// the connection is then closed).
+    func collectBody(of request: Request, on channel: any Channel) async throws -> [UInt8] {
         let maxBytes = limits.maxBodyBytes
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes {
             throw APIError(.contentTooLarge, "the request body is \(declared) bytes; at most \(maxBytes) are accepted")
         }
         let timeout = limits.requestTimeout
-        let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
-                do {
-                    return try await request.body.collect(upTo: maxBytes)
-                } catch let error as HTTPError where error.status == .contentTooLarge {
-                    throw APIError(.contentTooLarge, "the request body is larger than \(maxBytes) bytes")
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let buffer = first else {
-                throw APIError(.requestTimeout, "the request body did not arrive within \(timeout)")
-            }
-            return buffer
+        let deadline = UploadDeadline(after: timeout, on: channel)
+        defer { deadline.cancel() }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "the request body is larger than \(maxBytes) bytes")
+        } catch where deadline.hasExpired {
+            throw Self.bodyTimedOut(timeout)
         }
+        guard !deadline.hasExpired else { throw Self.bodyTimedOut(timeout) }
         return Array(buffer.readableBytesView)
+    }
+
+    private static func bodyTimedOut(_ timeout: Duration) -> APIError {
+        APIError(.requestTimeout, "the request body did not arrive within \(timeout)")
     }
 
     /// `image/png; charset=…` → `image/png`. The common exact types are answered without building strings.
@@ -158,14 +155,14 @@ extension PredictionServer {
     /// Serves on `host:port` until SIGINT or SIGTERM, then stops accepting connections and lets the requests
     /// in flight finish. Access log lines go to standard error; `onRunning` gets the bound port.
     ///
-    /// Network I/O runs on `ioThreads` event-loop threads (default 1); predictions run on Swift's cooperative
-    /// pool, one thread per core. A request's time is nearly all preprocessing and the model, so more I/O
-    /// threads only add thread switches: on 2 cores one I/O thread cost 20–25% less CPU per request than two.
-    public func run(host: String, port: Int, ioThreads: Int = 1, logLevel: Logger.Level = .info,
+    /// Each connection is handled on one of `ioThreads` event-loop threads (nil: one per core), predictions
+    /// included: a request's time is mostly preprocessing and the model, and handing each request between the
+    /// event loops and Swift's cooperative pool cost more CPU than the model itself.
+    public func run(host: String, port: Int, ioThreads: Int? = nil, logLevel: Logger.Level = .info,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "digitty.serve", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = logLevel
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, ioThreads))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, ioThreads ?? System.coreCount))
         let application = makeApplication(host: host, port: port, logger: logger, eventLoopGroup: group,
                                           onRunning: onRunning)
         do {
