@@ -160,7 +160,7 @@ extension PredictionServer {
     /// event loops and Swift's cooperative pool cost more CPU than the model itself.
     public func run(host: String, port: Int, ioThreads: Int? = nil, logLevel: Logger.Level = .info,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        var logger = Logger(label: "digitty.serve", factory: { StreamLogHandler.standardError(label: $0) })
+        var logger = Logger(label: "digitty.serve", factory: { StandardErrorLogHandler(label: $0) })
         logger.logLevel = logLevel
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, ioThreads ?? System.coreCount))
         let application = makeApplication(host: host, port: port, logger: logger, eventLoopGroup: group,
