@@ -6,6 +6,7 @@
 #   Tests/Benchmarks/serve_bench.sh            # from the package root; builds digitty in release first
 #   REPEATS=3 DURATION=30 CONNECTIONS=64 UVICORN_WORKERS=2 Tests/Benchmarks/serve_bench.sh
 #   DIGITTY=path/to/release/digitty ...        # skips the build
+#   DIGITTY_BEFORE=path/to/older/digitty ...   # also measures an older build, in the same rounds
 #
 # Both servers run side by side (idle while the other is measured). Each round measures, for each server in
 # turn: single-client POST /predict round trips (PNG in, JSON out) for SINGLE_DURATION s, then CONNECTIONS
@@ -58,7 +59,7 @@ measure() { # name, base URL, pid: one round, appended to $WORK/<name>.single an
   echo "$single" >> "$WORK/$name.single"
   echo "$load rss_before_kib=$before rss_after_kib=$after" >> "$WORK/$name.load"
   echo "$name single-client: $single"
-  echo "$name $CONNECTIONS clients:   $load; RSS before ${before} KiB, after ${after} KiB"
+  echo "$name $CONNECTIONS clients:   $load; RSS before ${before} KiB, after ${after} KiB; load average $(cut -d' ' -f1 /proc/loadavg)"
 }
 
 if [ -z "${DIGITTY:-}" ]; then
@@ -71,6 +72,15 @@ DIGITTY_PORT=$((20000 + RANDOM % 20000))
 "$DIGITTY" serve --port "$DIGITTY_PORT" --quiet --model "$MODEL" > "$WORK/digitty.log" 2>&1 &
 PIDS+=($!)
 DIGITTY_PID=$!
+SERVERS=(digitty)
+if [ -n "${DIGITTY_BEFORE:-}" ]; then
+  BEFORE_PORT=$((DIGITTY_PORT + 2))
+  "$DIGITTY_BEFORE" serve --port "$BEFORE_PORT" --quiet --model "$MODEL" > "$WORK/before.log" 2>&1 &
+  PIDS+=($!)
+  BEFORE_PID=$!
+  SERVERS+=(before)
+fi
+SERVERS+=(fastapi)
 FASTAPI_PORT=$((DIGITTY_PORT + 1))
 (cd Tests/Benchmarks && DIGITTY_ONNX="$MODEL" exec python3 -m uvicorn fastapi_app:app \
    --host 127.0.0.1 --port "$FASTAPI_PORT" --workers "$UVICORN_WORKERS" --http httptools --loop uvloop --log-level warning) > "$WORK/uvicorn.log" 2>&1 &
@@ -78,21 +88,24 @@ PIDS+=($!)
 FASTAPI_PID=$!
 wait_up "http://127.0.0.1:$DIGITTY_PORT/healthz"
 wait_up "http://127.0.0.1:$FASTAPI_PORT/docs"
+[ -z "${BEFORE_PID:-}" ] || wait_up "http://127.0.0.1:$BEFORE_PORT/healthz"
 echo "== $(date -u +%FT%TZ), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "digitty: $(curl -s -X POST --data-binary @"$DIGIT_PNG" -H 'Content-Type: image/png' "http://127.0.0.1:$DIGITTY_PORT/predict" | head -c 120)…"
 echo "fastapi: $(curl -s -X POST --data-binary @"$DIGIT_PNG" -H 'Content-Type: image/png' "http://127.0.0.1:$FASTAPI_PORT/predict" | head -c 120)…"
 # Warm up both.
 wrk -t1 -c4 -d3s -s Tests/Benchmarks/post_png.lua "http://127.0.0.1:$DIGITTY_PORT" >/dev/null
 wrk -t1 -c4 -d3s -s Tests/Benchmarks/post_png.lua "http://127.0.0.1:$FASTAPI_PORT" >/dev/null
+[ -z "${BEFORE_PID:-}" ] || wrk -t1 -c4 -d3s -s Tests/Benchmarks/post_png.lua "http://127.0.0.1:$BEFORE_PORT" >/dev/null
 
 for round in $(seq 1 "$REPEATS"); do
   echo "== round $round of $REPEATS (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   measure digitty "http://127.0.0.1:$DIGITTY_PORT" "$DIGITTY_PID"
+  [ -z "${BEFORE_PID:-}" ] || measure before "http://127.0.0.1:$BEFORE_PORT" "$BEFORE_PID"
   measure fastapi "http://127.0.0.1:$FASTAPI_PORT" "$FASTAPI_PID"
 done
 
 echo "== medians of $REPEATS rounds (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-for name in digitty fastapi; do
+for name in "${SERVERS[@]}"; do
   single_p50=$(while read -r line; do field p50_us "$line"; done < "$WORK/$name.single" | median)
   single_p99=$(while read -r line; do field p99_us "$line"; done < "$WORK/$name.single" | median)
   rps=$(while read -r line; do field rps "$line"; done < "$WORK/$name.load" | median)
@@ -102,6 +115,11 @@ for name in digitty fastapi; do
   echo "$name: single client p50 ${single_p50} us, p99 ${single_p99} us; $CONNECTIONS clients ${rps} req/s, p50 ${p50} us, p99 ${p99} us, errors ${errors}"
   printf -v "${name}_rps" '%s' "$rps"
 done
-ratios=$(paste -d' ' <(while read -r l; do field rps "$l"; done < "$WORK/digitty.load") \
-                     <(while read -r l; do field rps "$l"; done < "$WORK/fastapi.load") | awk '{ printf "%.2f ", $1 / $2 }')
-echo "throughput ratio digitty / fastapi: $(awk -v a="$digitty_rps" -v b="$fastapi_rps" 'BEGIN { printf "%.2f", a / b }') (medians); per round: $ratios"
+ratio() { # numerator and denominator server names: the ratio of the medians, and each round's
+  local rounds; rounds=$(paste -d' ' <(while read -r l; do field rps "$l"; done < "$WORK/$1.load") \
+                                     <(while read -r l; do field rps "$l"; done < "$WORK/$2.load") | awk '{ printf "%.2f ", $1 / $2 }')
+  local a=${1}_rps b=${2}_rps
+  echo "throughput ratio $1 / $2: $(awk -v a="${!a}" -v b="${!b}" 'BEGIN { printf "%.2f", a / b }') (medians); per round: $rounds"
+}
+ratio digitty fastapi
+[ -z "${BEFORE_PID:-}" ] || { ratio before fastapi; ratio digitty before; }
