@@ -9,9 +9,9 @@ import Testing
        .enabled(if: ModelLocator.defaultModel().map { FileManager.default.fileExists(atPath: $0.path) } ?? false,
                 "no default model in Models/"))
 struct PipelineAccuracyTests {
-    /// Digits drawn per variant (`DIGITTY_ACCURACY_DIGITS` raises it, up to all 10,000), from test digit
-    /// `DIGITTY_ACCURACY_FIRST` (default 0): the brush was chosen on digits 0–999, so report others too.
-    static let digits = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_DIGITS"].flatMap(Int.init) ?? 1000
+    /// Digits drawn per variant (`DIGITTY_ACCURACY_DIGITS`, default all 10,000 test digits), from digit
+    /// `DIGITTY_ACCURACY_FIRST` (default 0).
+    static let digits = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_DIGITS"].flatMap(Int.init) ?? 10000
     static let first = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_FIRST"].flatMap(Int.init) ?? 0
 
     /// Where the digit's ink goes on the canvas: a source pixel for each canvas cell.
@@ -71,11 +71,12 @@ struct PipelineAccuracyTests {
         let split = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_SPLIT"] == "train" ? "training" : "test"
         print("pipeline accuracy (\(placement.rawValue), MNIST \(split) digits \(indices.lowerBound)–\(indices.upperBound - 1) drawn with the mouse): "
               + String(format: "%.2f%%", accuracy * 100))
-        // Floors measured with the shipped default model (see the report); they guard against regressions.
-        #expect(accuracy >= Self.floor[placement, default: 0.95], "\(placement): \(accuracy)")
+        // The shipped default model must read drawn digits as well as MNIST's own (the aim: 98% or better in
+        // every placement). Drawing and reading are deterministic, so the figure for a given model never varies.
+        #expect(accuracy >= Self.floor[placement, default: 0.98], "\(placement): \(accuracy)")
     }
 
-    /// Measured with the shipped default model on the first 1,000 test digits: 99.4%, 99.4%, 98.7%, 97.6%
-    /// (with the earlier, wider pen: 98.6%, 98.6%, 98.1%, 94.3%).
-    static let floor: [Placement: Double] = [.asInMNIST: 0.985, .offCentre: 0.985, .large: 0.975, .small: 0.965]
+    /// Measured with the shipped default model on all 10,000 test digits: 99.49%, 99.49%, 99.37%, 98.10%
+    /// (the model before it, trained without pen-redrawn digits: 99.33%, 99.34%, 99.16%, 97.60%).
+    static let floor: [Placement: Double] = [.asInMNIST: 0.99, .offCentre: 0.99, .large: 0.99, .small: 0.98]
 }
