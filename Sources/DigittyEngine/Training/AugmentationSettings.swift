@@ -1,8 +1,8 @@
 import Foundation
 
 /// How strongly training images are randomly distorted, in the terms of Keras' ImageDataGenerator, plus an
-/// optional zoom, elastic distortion and redrawing with the terminal app's pen. Plain data: saved with a run's configuration and compared on resume;
-/// an `ImageAugmentation` (DigittyVision's `Augmenter`) carries it out.
+/// optional zoom, elastic distortion and redrawing with the terminal app's pen. Plain data: saved with a run's
+/// configuration and compared on resume; an `ImageAugmentation` (DigittyVision's `Augmenter`) carries it out.
 public struct AugmentationSettings: Sendable, Equatable, Codable {
     /// Rotation drawn uniformly from ±`rotation` degrees.
     public var rotation: Float

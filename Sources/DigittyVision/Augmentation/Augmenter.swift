@@ -3,9 +3,9 @@ import Foundation
 
 /// Random rotations, shifts, zoom and elastic distortion of training images, as Keras' ImageDataGenerator does
 /// them (bilinear sampling, points outside the image take the nearest edge pixel), and a share of them redrawn
-/// with the app's pen (`PenRedrawing`). Deterministic: the same
-/// generator state gives the same image. Immutable and safe to share between threads; each thread brings its own
-/// generator. It is the `ImageAugmentation` that `digitty train` gives the engine's trainer.
+/// with the app's pen (`PenRedrawing`). Deterministic: the same generator state gives the same image. Immutable
+/// and safe to share between threads; each thread brings its own generator. It is the `ImageAugmentation` that
+/// `digitty train` gives the engine's trainer.
 public struct Augmenter: ImageAugmentation {
     /// One image's geometric distortion, about the image centre.
     public struct Transform: Sendable, Equatable {

@@ -60,5 +60,4 @@ public struct PenRedrawing: Sendable, Equatable {
         } }
         return box.maxX >= 0 ? box : nil
     }
-
 }
