@@ -28,21 +28,25 @@ struct StandardErrorLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
-        if let given = event.metadata { fields.merge(given) { _, new in new } }
-        var line = "\(Self.timestamp()) \(event.level) \(label): \(event.message)"
-        for key in fields.keys.sorted() {
-            line += " \(key)=\(fields[key]!)"
-        }
-        line += "\n"
-        let bytes = Array(line.utf8)
+        let bytes = Array(line(for: event, at: Self.timestamp()).utf8)
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { write(2, $0.baseAddress! + written, $0.count - written) }
             guard result > 0 else { break }
             written += result
         }
+    }
+
+    /// The line written for `event` at `time`: time, level, label, message, then the metadata sorted by key.
+    func line(for event: LogEvent, at time: String) -> String {
+        var fields = metadata
+        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
+        if let given = event.metadata { fields.merge(given) { _, new in new } }
+        var line = "\(time) \(event.level) \(label): \(event.message)"
+        for key in fields.keys.sorted() {
+            line += " \(key)=\(fields[key]!)"
+        }
+        return line + "\n"
     }
 
     /// The current time in UTC, ISO 8601 with milliseconds.

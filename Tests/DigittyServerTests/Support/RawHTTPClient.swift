@@ -48,6 +48,21 @@ final class RawHTTPClient: @unchecked Sendable {
         (try? await offPool { self.readResponseBlocking() }) ?? nil
     }
 
+    /// Reads, on a thread of its own, everything the peer sends until it closes the connection (or 30 s pass).
+    func readUntilClosed() async -> [UInt8] {
+        (try? await offPool { self.readUntilClosedBlocking() }) ?? []
+    }
+
+    private func readUntilClosedBlocking() -> [UInt8] {
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(socketDescriptor, &chunk, chunk.count, 0)
+            if count <= 0 { return received }
+            received += chunk[0..<count]
+        }
+    }
+
     private func readResponseBlocking() -> (status: Int, body: String)? {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)

@@ -1,0 +1,35 @@
+import DigittyEngine
+import DigittyVision
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+@Suite("The access log of `digitty serve`")
+struct AccessLogTests {
+    @Test("each request gets a line on standard error with its method, path, status and duration")
+    func accessLogLines() async throws {
+        let directory = TestModels.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appendingPathComponent("alpha.safetensors")
+        try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: model)
+        let serve = try DigittyBinary(["serve", "--port", "0", "--model", model.path])
+        #expect(try await serve.waitFor("/\n", seconds: 60), "no 'serving' line: \(serve.stdout) \(serve.stderr)")
+        let line = try #require(serve.stdout.split(separator: "\n").first { $0.hasPrefix("digitty serving alpha on ") })
+        let base = try #require(URL(string: String(line.split(separator: " ").last ?? "")))
+        var request = URLRequest(url: base.appendingPathComponent("predict"))
+        request.httpMethod = "POST"
+        request.setValue("image/png", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(PNG.encode(Drawings.seven()))
+        _ = try await URLSession.shared.data(for: request)
+        _ = try await URLSession.shared.data(from: base.appendingPathComponent("nope"))
+        #expect(try await serve.waitFor(" GET /nope 404 duration_us=", seconds: 30), "\(serve.stderr)")
+        let lines = serve.stderr.split(separator: "\n")
+        let predict = try #require(lines.first { $0.contains(" POST /predict 200 duration_us=") }, "\(serve.stderr)")
+        #expect(predict.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info digitty\.serve: POST \/predict 200 duration_us=\d+/) != nil,
+                "\(predict)")
+        serve.send(SIGTERM)
+        #expect(try await serve.wait(seconds: 30) == 0, "serve did not exit cleanly: \(serve.stderr)")
+    }
+}

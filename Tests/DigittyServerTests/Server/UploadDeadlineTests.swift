@@ -1,0 +1,46 @@
+@testable import DigittyServer
+import DigittyVision
+import Foundation
+import Testing
+
+@Suite("The upload deadline: bodies within it are served, a late one gets one 408 and a closed connection")
+struct UploadDeadlineTests {
+    static func head(length: Int) -> String {
+        "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: \(length)\r\n\r\n"
+    }
+
+    @Test("requests on one keep-alive connection, each in time but together longer than the timeout, are all answered 200")
+    func eachRequestHasItsOwnDeadline() async throws {
+        var limits = ServerLimits()
+        limits.requestTimeout = .milliseconds(400)
+        let server = try await TestServer(models: try TestModels.pair(), limits: limits)
+        let body = PNG.encode(Drawings.seven())
+        let client = try RawHTTPClient(port: server.port)
+        for _ in 0..<4 {
+            client.send(Self.head(length: body.count))
+            client.send(Array(body.prefix(body.count / 2)))
+            try await Task.sleep(for: .milliseconds(100))
+            client.send(Array(body.dropFirst(body.count / 2)))
+            let answer = await client.readResponse()
+            #expect(answer?.status == 200, "\(answer?.body ?? "no answer")")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await server.stop()
+    }
+
+    @Test("a body that misses the deadline is answered 408 once, then the connection is closed")
+    func lateBody() async throws {
+        var limits = ServerLimits()
+        limits.requestTimeout = .milliseconds(300)
+        let server = try await TestServer(models: try TestModels.pair(), limits: limits)
+        let client = try RawHTTPClient(port: server.port)
+        client.send(Self.head(length: 1000))
+        client.send([UInt8](repeating: 0, count: 10))
+        let received = String(decoding: await client.readUntilClosed(), as: UTF8.self)
+        #expect(received.hasPrefix("HTTP/1.1 408 "), "\(received)")
+        #expect(received.components(separatedBy: "HTTP/1.1 ").count == 2, "more than one response: \(received)")
+        #expect(received.contains("did not arrive within"))
+        #expect(try await server.request("GET", "/healthz").status == 200)
+        try await server.stop()
+    }
+}
