@@ -32,8 +32,8 @@ public struct PredictionServer: Sendable {
         self.modelsJSON = (try? [UInt8](encoder.encode(["models": descriptions]))) ?? Array(#"{"models":[]}"#.utf8)
     }
 
-    /// The server as a Hummingbird application bound to `host:port` (port 0 picks a free port), doing its
-    /// network I/O on `eventLoopGroup`. `onRunning` receives the port actually bound once the server accepts
+    /// The server as a Hummingbird application bound to `host:port` (port 0 picks a free port), handling each
+    /// connection, network I/O and requests alike, on one event loop of `eventLoopGroup`. `onRunning` receives the port actually bound once the server accepts
     /// connections. Run it with `runService()` to stop gracefully on SIGINT/SIGTERM, or inside a `ServiceGroup`.
     public func makeApplication(host: String, port: Int, logger: Logger,
                                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -155,9 +155,9 @@ extension PredictionServer {
     /// Serves on `host:port` until SIGINT or SIGTERM, then stops accepting connections and lets the requests
     /// in flight finish. Access log lines go to standard error; `onRunning` gets the bound port.
     ///
-    /// Each connection is handled on one of `ioThreads` event-loop threads (nil: one per core), predictions
-    /// included: a request's time is mostly preprocessing and the model, and handing each request between the
-    /// event loops and Swift's cooperative pool cost more CPU than the model itself.
+    /// Each connection is handled on one of `ioThreads` event-loop threads (nil: one per core), its predictions
+    /// included, so that no read or write of a request waits for a hop between an event loop and Swift's
+    /// cooperative pool.
     public func run(host: String, port: Int, ioThreads: Int? = nil, logLevel: Logger.Level = .info,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "digitty.serve", factory: { StandardErrorLogHandler(label: $0) })
