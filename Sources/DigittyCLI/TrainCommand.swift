@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyONNX
 import DigittyVision
 import Foundation
 
@@ -32,7 +33,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Smoothness σ of the elastic displacement field, in pixels.") var elasticSigma = 4.0
     @Option(help: ArgumentHelp("Share (0–1) of training images drawn again with the terminal app's pen at a random size, then preprocessed as the app does.", valueName: "share"))
     var penRedraw = 0.0
-    @Option(help: ArgumentHelp("Start from this model's weights (a .safetensors file of the same architecture) to fine-tune it.", valueName: "model"))
+    @Option(help: ArgumentHelp("Start from this model's weights (a model file of the same architecture) to fine-tune it.", valueName: "model"))
     var startFrom: String?
     @Option(help: "Seed for weights, order, augmentation and dropout.") var seed: UInt64 = 1
     @Option(help: "MNIST directory (default: $DIGITTY_DATA, then the user cache).") var data: String?
@@ -65,8 +66,8 @@ struct TrainCommand: AsyncParsableCommand {
     func loadStartingModel() throws -> (model: SequentialModel, checksum: String)? {
         guard let startFrom else { return nil }
         let url = URL(fileURLWithPath: startFrom)
-        let model = try ModelFile.load(contentsOf: url)
-        guard model.specs.map(\.normalized) == arch.layers.map(\.normalized) else {
+        guard let model = try ModelLoader.load(contentsOf: url) as? SequentialModel,
+              model.specs.map(\.normalized) == arch.layers.map(\.normalized) else {
             throw CLIError("--start-from \(startFrom): its layers are not those of --arch \(arch.rawValue)")
         }
         return (model, try SHA256.hex(contentsOf: url))

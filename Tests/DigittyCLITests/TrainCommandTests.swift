@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyVision
 import Foundation
 import Testing
 
@@ -187,5 +188,32 @@ import Testing
         #expect(badOptions.status != 0 && !badOptions.signaled)
         let resumeWithout = try DigittyProcess.run(["train", "--resume", "--data", data.path])
         #expect(resumeWithout.status != 0 && !resumeWithout.signaled)
+    }
+
+    @Test func aModelCanBeFineTunedOnPenRedrawnDigits() throws {
+        let data = try Self.syntheticMNIST(count: 600, testCount: 50)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let common = ["train", "--data", data.path, "--validation-size", "100", "--epochs", "1", "--batch-size", "32"]
+        let base = data.appendingPathComponent("base.safetensors"), tuned = data.appendingPathComponent("tuned.safetensors")
+        let first = try DigittyProcess.run(common + ["--output", base.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try DigittyProcess.run(common + ["--start-from", base.path, "--pen-redraw", "0.5", "--seed", "2",
+                                                      "--output", tuned.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        let model = try ModelFile.load(contentsOf: tuned)
+        let checksum = try SHA256.hex(contentsOf: base)
+        #expect(model.provenance.notes?.contains("fine-tuned from base (file SHA-256 \(checksum))") == true,
+                "\(model.provenance.notes ?? "")")
+        #expect(model.provenance.augmentation?.contains("50% redrawn with the app's pen") == true)
+        #expect(try ModelFile.load(contentsOf: base).namedWeights.map(\.tensor) != model.namedWeights.map(\.tensor))
+
+        let missing = try DigittyProcess.run(common + ["--start-from", "/nonexistent/base.safetensors", "--output", tuned.path])
+        #expect(missing.status == 1 && missing.stderr.contains("cannot read '/nonexistent/base.safetensors': no such file"),
+                "\(missing.stderr)")
+        let otherArchitecture = try DigittyProcess.run(common + ["--arch", "deep", "--start-from", base.path, "--output", tuned.path])
+        #expect(otherArchitecture.status == 1 && otherArchitecture.stderr.contains("its layers are not those of --arch deep"),
+                "\(otherArchitecture.stderr)")
+        let badShare = try DigittyProcess.run(common + ["--pen-redraw", "1.5", "--output", tuned.path])
+        #expect(badShare.status == 1 && badShare.stderr.contains("pen redraw 0…1"), "\(badShare.stderr)")
     }
 }
