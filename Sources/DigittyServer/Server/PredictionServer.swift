@@ -33,8 +33,9 @@ public struct PredictionServer: Sendable {
     }
 
     /// The server as a Hummingbird application bound to `host:port` (port 0 picks a free port), handling each
-    /// connection, network I/O and requests alike, on one event loop of `eventLoopGroup`. `onRunning` receives the port actually bound once the server accepts
-    /// connections. Run it with `runService()` to stop gracefully on SIGINT/SIGTERM, or inside a `ServiceGroup`.
+    /// connection, network I/O and requests alike, on one event loop of `eventLoopGroup`. `onRunning` receives
+    /// the port actually bound once the server accepts connections. Run it with `runService()` to stop
+    /// gracefully on SIGINT/SIGTERM, or inside a `ServiceGroup`.
     public func makeApplication(host: String, port: Int, logger: Logger,
                                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                 onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
