@@ -102,21 +102,6 @@ struct BadInputTests {
         try await server.stop()
     }
 
-    @Test("a body that stops arriving is answered 408 after the request timeout")
-    func slowBody() async throws {
-        var limits = ServerLimits()
-        limits.requestTimeout = .milliseconds(300)
-        let server = try await TestServer(models: try TestModels.pair(), limits: limits)
-        let client = try RawHTTPClient(port: server.port)
-        client.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n")
-        client.send([UInt8](repeating: 0, count: 10))
-        let answer = try #require(await client.readResponse())
-        #expect(answer.status == 408)
-        #expect(answer.body.contains("did not arrive"))
-        #expect(try await server.request("GET", "/healthz").status == 200)
-        try await server.stop()
-    }
-
     @Test("beyond the concurrency limit a prediction is answered 503 with Retry-After, then served again")
     func busy() async throws {
         var limits = ServerLimits()
