@@ -5,6 +5,9 @@ final class TrainableActivation: InPlaceTrainableLayer {
     let kind: Kind
     /// Set when the layer before already wrote `max(0, x)`.
     var inputIsRectified = false
+    /// Set when the layer after applies this ReLU's derivative to the gradient it writes (in place, so there
+    /// is nothing left to do backwards).
+    var derivativeAppliedByNextLayer = false
     let inputShape: [Int]
     var outputShape: [Int] { inputShape }
 
@@ -38,7 +41,7 @@ final class TrainableActivation: InPlaceTrainableLayer {
 
     func backward(input: FloatBuffer, output: FloatBuffer, outputGradient: FloatBuffer,
                   inputGradient: FloatBuffer?, batch: Int) {
-        guard let inputGradient else { return }
+        guard let inputGradient, !derivativeAppliedByNextLayer else { return }
         let count = batch * inputSize, kind = self.kind
         FixedChunks.run(items: count, chunks: FixedChunks.spread, work: count, alignment: 64) { _, range in
             switch kind {

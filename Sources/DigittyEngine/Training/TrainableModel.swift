@@ -90,6 +90,14 @@ public final class TrainableModel {
                 activationGradients.append(FloatBuffer.allocate(maxBatch * layer.outputSize))
             }
         }
+        // A max pool after such a folded ReLU masks the gradient it routes back, so the ReLU skips its pass.
+        for (relu, pool) in zip(layers, layers.dropFirst()) {
+            if let relu = relu as? TrainableActivation, relu.inputIsRectified, case .relu = relu.kind,
+               let pool = pool as? TrainablePool, pool.kind == .max {
+                pool.appliesReLUDerivative = true
+                relu.derivativeAppliedByNextLayer = true
+            }
+        }
         self.activations = activations
         self.activationGradients = activationGradients
         runsInPlace = inPlace

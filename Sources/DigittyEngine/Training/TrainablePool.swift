@@ -9,6 +9,9 @@ final class TrainablePool: TrainableLayer, @unchecked Sendable {
     let inputShape: [Int]
     let outputShape: [Int]
     let size, stride, height, width, channels, outHeight, outWidth, padTop, padLeft: Int
+    /// Set when the input is a ReLU's output and that ReLU leaves its backward pass to this layer: a max
+    /// pool then routes each gradient only to a winner above zero, which is all the ReLU's derivative does.
+    var appliesReLUDerivative = false
     private let winners: IndexBuffer
 
     init(kind: Kind, size: Int, stride: Int?, padding: Padding, inputShape: [Int],
@@ -120,6 +123,13 @@ final class TrainablePool: TrainableLayer, @unchecked Sendable {
                 target.update(repeating: 0, count: inputSize)
                 let gradient = outputGradient.base + sample * outputSize
                 switch self.kind {
+                case .max where self.appliesReLUDerivative:
+                    let winner = self.winners.base + sample * outputSize
+                    let image = input.base + sample * inputSize
+                    for index in 0..<outputSize {
+                        let position = Int(winner[index])
+                        if image[position] > 0 { target[position] += gradient[index] }
+                    }
                 case .max:
                     let winner = self.winners.base + sample * outputSize
                     for index in 0..<outputSize { target[Int(winner[index])] += gradient[index] }

@@ -73,6 +73,28 @@ import Testing
     @Test func reluAfterDenseAndFlattenInPlace() throws {
         try Self.check([.relu, .maxPool2D(size: 2), .flatten, .dense(units: 6), .relu], flatten: false)
     }
+    /// The max pool after a folded ReLU applies the ReLU's derivative itself; the gradients are bit for bit
+    /// those of the ReLU's own backward pass.
+    @Test func maxPoolApplyingReLUDerivativeMatchesReLUBackward() throws {
+        let specs: [LayerSpec] = [.conv2D(filters: 8, kernelSize: 3), .relu, .maxPool2D(size: 2), .flatten,
+                                  .dense(units: 5), .softmax]
+        let input = InputSpec(height: 9, width: 9, sampleShape: [9, 9, 1])
+        var generator = SeededRandom(seed: 3)
+        let inputs = (0..<4 * 81).map { _ in generator.nextUnit() * 2 - 1 }
+        let labels = [0, 3, 1, 4]
+        let fused = try TrainableModel(name: "fused", input: input, specs: specs, maxBatch: 4, seed: 11)
+        let separate = try TrainableModel(name: "separate", input: input, specs: specs, maxBatch: 4, seed: 11)
+        let pool = try #require(separate.layers[2] as? TrainablePool)
+        let relu = try #require(separate.layers[1] as? TrainableActivation)
+        #expect(pool.appliesReLUDerivative && relu.derivativeAppliedByNextLayer)
+        pool.appliesReLUDerivative = false
+        relu.derivativeAppliedByNextLayer = false
+        #expect(fused.lossAndGradients(inputs: inputs, labels: labels)
+                == separate.lossAndGradients(inputs: inputs, labels: labels))
+        #expect(fused.gradients.array == separate.gradients.array)
+        // Some windows are all below zero (their pooled value is 0), so the mask matters.
+        #expect(fused.activations[3].array.contains(0))
+    }
     @Test func leakyReLU() throws { try Self.check([.leakyReLU(alpha: 0.2)]) }
     @Test func batchNorm() throws { try Self.check([.batchNorm(), .relu], batch: 4) }
     @Test func dropout() throws { try Self.check([.dropout(rate: 0.4)]) }
