@@ -125,6 +125,22 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     /// Lays out each output pixel's window of one image as a row of `patch` values (zeros for padding).
     func im2col(_ image: UnsafePointer<Float>, into rows: UnsafeMutablePointer<Float>) {
         var target = rows
+        if padTop == 0 && padLeft == 0 && (outHeight - 1) * stride + kernel <= height
+            && (outWidth - 1) * stride + kernel <= width {
+            // No padding: every window lies inside the image, and each of its rows is one contiguous run.
+            let run = kernel * channels
+            for outRow in 0..<outHeight {
+                for outColumn in 0..<outWidth {
+                    let corner = image + (outRow * stride * width + outColumn * stride) * channels
+                    for kernelRow in 0..<kernel {
+                        let source = corner + kernelRow * width * channels
+                        for index in 0..<run { target[index] = source[index] }
+                        target += run
+                    }
+                }
+            }
+            return
+        }
         if channels == 1 {
             // One value per tap: copy scalars rather than runs.
             for outRow in 0..<outHeight {
