@@ -42,45 +42,97 @@ struct Optimizer {
     func deallocate() { state.deallocate() }
 
     /// Updates `parameters[range]` for each trainable range from `gradients`, with learning rate `rate`.
-    /// Element-wise, in eight-lane vectors, spread over the cores in fixed chunks.
     mutating func step(parameters: FloatBuffer, gradients: FloatBuffer, trainable: [Range<Int>], rate: Double) {
+        beginStep(parameters: parameters, rate: rate).apply(trainable, gradients: gradients)
+    }
+
+    /// Counts one more step and returns its update, for layers that apply it to their own parameters as soon
+    /// as their gradients are known (see `ParameterUpdate`).
+    mutating func beginStep(parameters: FloatBuffer, rate: Double) -> ParameterUpdate {
         steps += 1
-        let (state, count) = (self.state, self.count)
+        let rule: ParameterUpdate.Rule
         switch kind {
         case let .adam(beta1, beta2, epsilon):
+            // Keras: alpha = lr · sqrt(1 − β2^t) / (1 − β1^t).
             let t = Double(steps)
-            // Keras: alpha = lr · sqrt(1 − β2^t) / (1 − β1^t); m += (g − m)(1 − β1); v += (g² − v)(1 − β2);
-            // w −= alpha · m / (sqrt(v) + ε).
-            let alpha = Float(rate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t)))
-            let (b1, b2, eps) = (Float(1 - beta1), Float(1 - beta2), Float(epsilon))
+            rule = .adam(alpha: Float(rate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))),
+                         oneMinusBeta1: Float(1 - beta1), oneMinusBeta2: Float(1 - beta2), epsilon: Float(epsilon))
+        case let .sgd(momentum):
+            rule = .sgd(momentum: Float(momentum), rate: Float(rate))
+        }
+        return ParameterUpdate(rule: rule, parameters: parameters, state: state, count: count)
+    }
+}
+
+/// One optimizer step, bound to the model's parameters and the optimizer's state: it moves any run of
+/// parameters given their gradients. Each element's update depends only on that element, so applying it
+/// run by run (as a layer's gradients become known) gives the same bits as one pass over everything.
+struct ParameterUpdate: Sendable {
+    enum Rule: Sendable {
+        case adam(alpha: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float)
+        case sgd(momentum: Float, rate: Float)
+    }
+    let rule: Rule
+    let parameters: FloatBuffer
+    let state: FloatBuffer
+    let count: Int
+
+    /// Updates every parameter of `ranges` (indices into the parameter buffer) from `gradients`, spread over
+    /// the cores in fixed chunks.
+    func apply(_ ranges: [Range<Int>], gradients: FloatBuffer) {
+        for range in ranges {
+            FixedChunks.run(items: range.count, chunks: FixedChunks.reductionChunks, work: range.count * 8,
+                            alignment: 8) { _, part in
+                let first = range.lowerBound + part.lowerBound
+                apply(parameters.base + first, count: part.count, gradient: gradients.base + first)
+            }
+        }
+    }
+
+    /// Updates the `count` parameters from `weights` (which lie in the parameter buffer) given their
+    /// gradients, on the calling thread.
+    func apply(_ weights: UnsafeMutablePointer<Float>, count: Int, gradient: UnsafePointer<Float>) {
+        let offset = weights - parameters.base
+        precondition(offset >= 0 && offset + count <= self.count, "the parameters lie outside the model's buffer")
+        switch rule {
+        case let .adam(alpha, b1, b2, eps):
+            // Keras: m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= alpha · m / (sqrt(v) + ε).
             // Moments that decay below the smallest normal float are kept as zero: subnormal arithmetic is
             // ~100× slower on x86, and the moments of weights whose gradient stays zero (e.g. Dense weights of
             // inputs a ReLU silences) would otherwise sink there and slow every later step. The update they
             // would make is below 1e-33, far under the resolution of any weight.
-            Optimizer.forEachVector(trainable) { index in
-                let m = state.base + index, v = state.base + count + index
-                let w = parameters.base + index, g = Optimizer.load(gradients.base + index)
-                let newM = Optimizer.flushSubnormals(Optimizer.load(m) + (g - Optimizer.load(m)) * b1)
-                let newV = Optimizer.flushSubnormals(Optimizer.load(v) + (g * g - Optimizer.load(v)) * b2)
-                Optimizer.store(newM, m)
-                Optimizer.store(newV, v)
-                Optimizer.store(Optimizer.load(w) - alpha * newM / (newV.squareRoot() + eps), w)
-            } scalar: { index in
-                let m = state.base + index, v = state.base + count + index, g = gradients.base[index]
-                m.pointee = Optimizer.flushSubnormal(m.pointee + (g - m.pointee) * b1)
-                v.pointee = Optimizer.flushSubnormal(v.pointee + (g * g - v.pointee) * b2)
-                parameters.base[index] -= alpha * m.pointee / (v.pointee.squareRoot() + eps)
+            let m = state.base + offset, v = state.base + self.count + offset
+            var index = 0
+            while index + 8 <= count {
+                let g = Self.load(gradient + index)
+                let newM = Self.flushSubnormals(Self.load(m + index) + (g - Self.load(m + index)) * b1)
+                let newV = Self.flushSubnormals(Self.load(v + index) + (g * g - Self.load(v + index)) * b2)
+                Self.store(newM, m + index)
+                Self.store(newV, v + index)
+                Self.store(Self.load(weights + index) - alpha * newM / (newV.squareRoot() + eps), weights + index)
+                index += 8
             }
-        case let .sgd(momentum):
+            while index < count {
+                let g = gradient[index]
+                m[index] = Self.flushSubnormal(m[index] + (g - m[index]) * b1)
+                v[index] = Self.flushSubnormal(v[index] + (g * g - v[index]) * b2)
+                weights[index] -= alpha * m[index] / (v[index].squareRoot() + eps)
+                index += 1
+            }
+        case let .sgd(mu, lr):
             // Keras: velocity = momentum · velocity − lr · g; w += velocity.
-            let (mu, lr) = (Float(momentum), Float(rate))
-            Optimizer.forEachVector(trainable) { index in
-                let velocity = mu * Optimizer.load(state.base + index) - lr * Optimizer.load(gradients.base + index)
-                Optimizer.store(velocity, state.base + index)
-                Optimizer.store(Optimizer.load(parameters.base + index) + velocity, parameters.base + index)
-            } scalar: { index in
-                state.base[index] = mu * state.base[index] - lr * gradients.base[index]
-                parameters.base[index] += state.base[index]
+            let velocity = state.base + offset
+            var index = 0
+            while index + 8 <= count {
+                let newVelocity = mu * Self.load(velocity + index) - lr * Self.load(gradient + index)
+                Self.store(newVelocity, velocity + index)
+                Self.store(Self.load(weights + index) + newVelocity, weights + index)
+                index += 8
+            }
+            while index < count {
+                velocity[index] = mu * velocity[index] - lr * gradient[index]
+                weights[index] += velocity[index]
+                index += 1
             }
         }
     }
@@ -98,32 +150,12 @@ struct Optimizer {
     }
 
     @inline(__always)
-    static func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    static func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
     }
 
     @inline(__always)
     static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
-    }
-
-    /// Calls `vector(i)` for each run of eight indices and `scalar(i)` for the rest, in fixed chunks.
-    private static func forEachVector(_ ranges: [Range<Int>], vector: @Sendable (Int) -> Void,
-                                      scalar: @Sendable (Int) -> Void) {
-        for range in ranges {
-            FixedChunks.run(items: range.count, chunks: FixedChunks.reductionChunks, work: range.count * 8,
-                            alignment: 8) { _, part in
-                var index = range.lowerBound + part.lowerBound
-                let end = range.lowerBound + part.upperBound
-                while index + 8 <= end {
-                    vector(index)
-                    index += 8
-                }
-                while index < end {
-                    scalar(index)
-                    index += 1
-                }
-            }
-        }
     }
 }

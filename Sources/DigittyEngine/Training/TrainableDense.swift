@@ -60,17 +60,53 @@ final class TrainableDense: RectifyingTrainableLayer {
                 m: batch, n: units, k: rows.count, input.base + rows.lowerBound, lda: inputs,
                 outputGradient.base, ldb: units, into: weightGradient.base + rows.lowerBound * units, ldc: units)
         }
-        biasGradient.zero()
-        for sample in 0..<batch {
-            let source = outputGradient.base + sample * units
-            for unit in 0..<units { biasGradient.base[unit] += source[unit] }
-        }
+        computeBiasGradient(outputGradient, batch: batch)
         guard let inputGradient else { return }
         FixedChunks.run(items: inputs, chunks: FixedChunks.spread, work: work, alignment: 4) { _, columns in
             StridedMatrixMultiply.multiplyTransposedB(
                 m: batch, n: columns.count, k: units, outputGradient.base, lda: units,
                 weight.base + columns.lowerBound * units, ldb: units,
                 into: inputGradient.base + columns.lowerBound, ldc: inputs)
+        }
+    }
+
+    /// The backward pass with this step's `update` applied to the weight as its gradient is computed, a few
+    /// rows at a time: each weight row is read once for the input gradient and updated while still in cache,
+    /// and the weight gradient never goes to memory (the gradient buffer keeps only the bias's). The results
+    /// are bit for bit those of `backward` followed by the update.
+    func backward(input: FloatBuffer, outputGradient: FloatBuffer, inputGradient: FloatBuffer?, batch: Int,
+                  updatingWeightWith update: ParameterUpdate) {
+        let (inputs, units, weight) = (self.inputs, self.units, self.weight)
+        let block = 4
+        FixedChunks.run(items: inputs, chunks: FixedChunks.spread, work: batch * inputs * units, alignment: 8) { _, rows in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: block * units) { rowGradients in
+                let rowGradients = rowGradients.baseAddress!
+                var row = rows.lowerBound
+                while row < rows.upperBound {
+                    let count = min(block, rows.upperBound - row)
+                    let weightRows = weight.base + row * units
+                    // The input gradient reads these rows before they change.
+                    if let inputGradient {
+                        StridedMatrixMultiply.multiplyTransposedB(
+                            m: batch, n: count, k: units, outputGradient.base, lda: units, weightRows, ldb: units,
+                            into: inputGradient.base + row, ldc: inputs)
+                    }
+                    StridedMatrixMultiply.multiplyTransposedA(
+                        m: batch, n: units, k: count, input.base + row, lda: inputs, outputGradient.base, ldb: units,
+                        into: rowGradients, ldc: units)
+                    update.apply(weightRows, count: count * units, gradient: rowGradients)
+                    row += count
+                }
+            }
+        }
+        computeBiasGradient(outputGradient, batch: batch)
+    }
+
+    private func computeBiasGradient(_ outputGradient: FloatBuffer, batch: Int) {
+        biasGradient.zero()
+        for sample in 0..<batch {
+            let source = outputGradient.base + sample * units
+            for unit in 0..<units { biasGradient.base[unit] += source[unit] }
         }
     }
 }

@@ -17,6 +17,9 @@ public final class TrainableModel {
     let parameters: FloatBuffer
     let gradients: FloatBuffer
     let trainableRanges: [Range<Int>]
+    /// The trainable ranges the optimizer updates after the backward pass: all but the Dense weights, which
+    /// their layers update as they go (`TrainableDense.backward(…updatingWeightWith:)`).
+    private let rangesUpdatedAfterBackward: [Range<Int>]
     /// `activations[i]` is the input of layer `i`; the last is the output. Gradients alike.
     let activations: [FloatBuffer]
     let activationGradients: [FloatBuffer]
@@ -64,6 +67,9 @@ public final class TrainableModel {
         self.layers = layers
         self.layout = layout
         trainableRanges = trainable
+        let denseWeights = Set(layers.indices.filter { layers[$0] is TrainableDense }.map { "layers.\($0).weight" })
+        let updatedByLayers = Set(layout.filter { denseWeights.contains($0.name) }.map(\.range.lowerBound))
+        rangesUpdatedAfterBackward = trainable.filter { !updatedByLayers.contains($0.lowerBound) }
         parameters = .allocate(total)
         gradients = .allocate(total)
         // In-place layers share their input's buffers, except on the model's input (which stays as filled) and
@@ -168,12 +174,19 @@ public final class TrainableModel {
         let result = SoftmaxCrossEntropy.evaluate(
             logits: activations[depth].base, labels: self.labels, batch: batch, classes: classes,
             gradient: activationGradients[depth].base)
+        let update = optimizer.beginStep(parameters: parameters, rate: learningRate)
         for index in stride(from: depth - 1, through: 0, by: -1) {
-            layers[index].backward(input: activations[index], output: activations[index + 1],
-                                   outputGradient: activationGradients[index + 1],
-                                   inputGradient: index == 0 ? nil : activationGradients[index], batch: batch)
+            let inputGradient = index == 0 ? nil : activationGradients[index]
+            if let dense = layers[index] as? TrainableDense {
+                dense.backward(input: activations[index], outputGradient: activationGradients[index + 1],
+                               inputGradient: inputGradient, batch: batch, updatingWeightWith: update)
+            } else {
+                layers[index].backward(input: activations[index], output: activations[index + 1],
+                                       outputGradient: activationGradients[index + 1], inputGradient: inputGradient,
+                                       batch: batch)
+            }
         }
-        optimizer.step(parameters: parameters, gradients: gradients, trainable: trainableRanges, rate: learningRate)
+        update.apply(rangesUpdatedAfterBackward, gradients: gradients)
         return result
     }
 

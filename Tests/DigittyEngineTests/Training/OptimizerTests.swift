@@ -47,6 +47,33 @@ import Testing
         #expect(abs(Double(result[1]) - expected1) < 1e-6)
     }
 
+    /// A training step updates the Dense weights inside their backward pass; after a few steps every
+    /// parameter and moment is bit for bit what a full backward pass followed by one update gives.
+    @Test(arguments: [OptimizerKind.adam(), .sgd(momentum: 0.9)])
+    func updatesInsideTheDenseBackwardPassMatchOneUpdateAfterIt(kind: OptimizerKind) throws {
+        let input = InputSpec(height: 12, width: 12, sampleShape: [12, 12, 1])
+        let specs: [LayerSpec] = [.conv2D(filters: 8, kernelSize: 3), .relu, .maxPool2D(), .flatten,
+                                  .dense(units: 21), .relu, .dropout(rate: 0.1), .dense(units: 10), .softmax]
+        let fused = try TrainableModel(name: "fused", input: input, specs: specs, maxBatch: 6, optimizer: kind, seed: 5)
+        let reference = try TrainableModel(name: "reference", input: input, specs: specs, maxBatch: 6, optimizer: kind,
+                                           seed: 5)
+        var generator = SeededRandom(seed: 9)
+        for _ in 0..<3 {
+            let inputs = (0..<6 * 144).map { _ in max(0, generator.nextUnit() * 2 - 1) }
+            let labels = (0..<6).map { _ in Int(generator.next() % 10) }
+            _ = fused.trainStep(batch: 6, labels: labels, learningRate: 0.01) { target in
+                inputs.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: inputs.count) }
+            }
+            _ = reference.lossAndGradients(inputs: inputs, labels: labels, step: reference.steps)
+            reference.optimizer.step(parameters: reference.parameters, gradients: reference.gradients,
+                                     trainable: reference.trainableRanges, rate: 0.01)
+        }
+        #expect(fused.parameterValues == reference.parameterValues)
+        #expect(fused.optimizerState.values == reference.optimizerState.values)
+        #expect(fused.parameterValues != (try TrainableModel(name: "start", input: input, specs: specs, maxBatch: 6,
+                                                             optimizer: kind, seed: 5)).parameterValues)
+    }
+
     @Test func onlyTrainableRangesMove() {
         let parameters = FloatBuffer.allocate(4), gradients = FloatBuffer.allocate(4)
         defer { parameters.deallocate(); gradients.deallocate() }
