@@ -21,7 +21,8 @@ import Testing
     }
 
     static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (3, 5, 7), (5, 16, 9), (7, 33, 20), (9, 64, 11),
-                                                      (6, 100, 3), (10, 130, 600), (4, 32, 513), (3, 17, 700)]
+                                                      (6, 100, 3), (10, 130, 600), (4, 32, 513), (3, 17, 700),
+                                                      (15, 40, 300)]
 
     @Test(arguments: 0..<shapes.count) func plainProductMatchesReference(_ shapeIndex: Int) {
         let (m, n, k) = Self.shapes[shapeIndex]
