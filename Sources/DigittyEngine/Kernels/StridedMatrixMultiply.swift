@@ -18,26 +18,7 @@ public enum StridedMatrixMultiply {
                             bias: bias)
             return
         }
-        var column = 0
-        while column + 64 <= n {
-            rowsTimesPanel64(m: m, k: k, a, lda: lda, b + column, ldb: ldb, c + column, ldc: ldc,
-                             accumulate: accumulate, bias: bias.map { $0 + column })
-            column += 64
-        }
-        while column + 32 <= n {
-            rowsTimesPanel32(m: m, k: k, a, lda: lda, b + column, ldb: ldb, c + column, ldc: ldc,
-                             accumulate: accumulate, bias: bias.map { $0 + column })
-            column += 32
-        }
-        while column + 16 <= n {
-            rowsTimesPanel16(m: m, k: k, a, lda: lda, b + column, ldb: ldb, c + column, ldc: ldc,
-                             accumulate: accumulate, bias: bias.map { $0 + column })
-            column += 16
-        }
-        if column < n {
-            rowsTimesColumns(m: m, n: n - column, k: k, a, lda: lda, b + column, ldb: ldb, c + column, ldc: ldc,
-                             accumulate: accumulate, bias: bias.map { $0 + column })
-        }
+        rowsTimesPanels(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate, bias: bias)
     }
 
     /// `c[m×n] = a[m×k] · bᵀ` where `b` is `[n×k]`: every element is a dot product of two rows.
@@ -154,9 +135,9 @@ public enum StridedMatrixMultiply {
                     row += 4
                 }
                 if row < m {
-                    rowsTimesPanel16(m: m - row, k: k, a + row * lda, lda: lda, b + column, ldb: ldb,
-                                     c + row * ldc + column, ldc: ldc, accumulate: accumulate,
-                                     bias: bias.map { $0 + column })
+                    rowsTimesPanels(m: m - row, n: 16, k: k, a + row * lda, lda: lda, b + column, ldb: ldb,
+                                    c + row * ldc + column, ldc: ldc, accumulate: accumulate,
+                                    bias: bias.map { $0 + column })
                 }
                 column += 16
             }
@@ -269,83 +250,98 @@ public enum StridedMatrixMultiply {
         return found
     }
 
-    private static func rowsTimesPanel64(
-        m: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+    /// Row by row, zero-skipping: each row's non-zero entries are found once, then every column panel (64,
+    /// 32 or 16 wide, held in registers) sums the rows of `b` they select.
+    private static func rowsTimesPanels(
+        m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>?
     ) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: k + 1) { positions in
             let positions = positions.baseAddress!
             for row in 0..<m {
-                let target = c + row * ldc
-                var s0: SIMD16<Float>, s1: SIMD16<Float>, s2: SIMD16<Float>, s3: SIMD16<Float>
-                if accumulate {
-                    s0 = load16(target); s1 = load16(target + 16); s2 = load16(target + 32); s3 = load16(target + 48)
-                } else if let bias {
-                    s0 = load16(bias); s1 = load16(bias + 16); s2 = load16(bias + 32); s3 = load16(bias + 48)
-                } else {
-                    s0 = SIMD16(); s1 = SIMD16(); s2 = SIMD16(); s3 = SIMD16()
+                let source = a + row * lda, target = c + row * ldc
+                let entries = UnsafeBufferPointer(start: positions,
+                                                  count: nonZeroPositions(source, stride: 1, count: k, into: positions))
+                var column = 0
+                while column + 64 <= n {
+                    rowTimesPanel64(source, entries, b + column, ldb: ldb, target + column, accumulate: accumulate,
+                                    bias: bias.map { $0 + column })
+                    column += 64
                 }
-                let source = a + row * lda
-                let found = nonZeroPositions(source, stride: 1, count: k, into: positions)
-                for entry in 0..<found {
-                    let index = Int(positions[entry])
-                    let scale = SIMD16<Float>(repeating: source[index])
-                    let panel = b + index * ldb
-                    s0 = s0.addingProduct(scale, load16(panel)); s1 = s1.addingProduct(scale, load16(panel + 16))
-                    s2 = s2.addingProduct(scale, load16(panel + 32)); s3 = s3.addingProduct(scale, load16(panel + 48))
+                while column + 32 <= n {
+                    rowTimesPanel32(source, entries, b + column, ldb: ldb, target + column, accumulate: accumulate,
+                                    bias: bias.map { $0 + column })
+                    column += 32
                 }
-                store16(s0, target); store16(s1, target + 16); store16(s2, target + 32); store16(s3, target + 48)
+                while column + 16 <= n {
+                    rowTimesPanel16(source, entries, b + column, ldb: ldb, target + column, accumulate: accumulate,
+                                    bias: bias.map { $0 + column })
+                    column += 16
+                }
+                if column < n {
+                    rowsTimesColumns(m: 1, n: n - column, k: k, source, lda: lda, b + column, ldb: ldb,
+                                     target + column, ldc: ldc, accumulate: accumulate, bias: bias.map { $0 + column })
+                }
             }
         }
     }
 
-    private static func rowsTimesPanel32(
-        m: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>?
+    @inline(__always)
+    private static func rowTimesPanel64(
+        _ source: UnsafePointer<Float>, _ entries: UnsafeBufferPointer<Int32>, _ b: UnsafePointer<Float>, ldb: Int,
+        _ target: UnsafeMutablePointer<Float>, accumulate: Bool, bias: UnsafePointer<Float>?
     ) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: k + 1) { positions in
-            let positions = positions.baseAddress!
-            for row in 0..<m {
-                let target = c + row * ldc
-                var s0: SIMD16<Float>, s1: SIMD16<Float>
-                if accumulate {
-                    s0 = load16(target); s1 = load16(target + 16)
-                } else if let bias {
-                    s0 = load16(bias); s1 = load16(bias + 16)
-                } else {
-                    s0 = SIMD16(); s1 = SIMD16()
-                }
-                let source = a + row * lda
-                let found = nonZeroPositions(source, stride: 1, count: k, into: positions)
-                for entry in 0..<found {
-                    let index = Int(positions[entry])
-                    let scale = SIMD16<Float>(repeating: source[index])
-                    let panel = b + index * ldb
-                    s0 = s0.addingProduct(scale, load16(panel)); s1 = s1.addingProduct(scale, load16(panel + 16))
-                }
-                store16(s0, target); store16(s1, target + 16)
-            }
+        var s0: SIMD16<Float>, s1: SIMD16<Float>, s2: SIMD16<Float>, s3: SIMD16<Float>
+        if accumulate {
+            s0 = load16(target); s1 = load16(target + 16); s2 = load16(target + 32); s3 = load16(target + 48)
+        } else if let bias {
+            s0 = load16(bias); s1 = load16(bias + 16); s2 = load16(bias + 32); s3 = load16(bias + 48)
+        } else {
+            s0 = SIMD16(); s1 = SIMD16(); s2 = SIMD16(); s3 = SIMD16()
         }
+        for entry in entries {
+            let index = Int(entry)
+            let scale = SIMD16<Float>(repeating: source[index])
+            let panel = b + index * ldb
+            s0 = s0.addingProduct(scale, load16(panel)); s1 = s1.addingProduct(scale, load16(panel + 16))
+            s2 = s2.addingProduct(scale, load16(panel + 32)); s3 = s3.addingProduct(scale, load16(panel + 48))
+        }
+        store16(s0, target); store16(s1, target + 16); store16(s2, target + 32); store16(s3, target + 48)
     }
 
-    private static func rowsTimesPanel16(
-        m: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-        _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>?
+    @inline(__always)
+    private static func rowTimesPanel32(
+        _ source: UnsafePointer<Float>, _ entries: UnsafeBufferPointer<Int32>, _ b: UnsafePointer<Float>, ldb: Int,
+        _ target: UnsafeMutablePointer<Float>, accumulate: Bool, bias: UnsafePointer<Float>?
     ) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: k + 1) { positions in
-            let positions = positions.baseAddress!
-            for row in 0..<m {
-                let target = c + row * ldc
-                var sum: SIMD16<Float> = accumulate ? load16(target) : (bias.map { load16($0) } ?? SIMD16())
-                let source = a + row * lda
-                let found = nonZeroPositions(source, stride: 1, count: k, into: positions)
-                for entry in 0..<found {
-                    let index = Int(positions[entry])
-                    sum = sum.addingProduct(SIMD16(repeating: source[index]), load16(b + index * ldb))
-                }
-                store16(sum, target)
-            }
+        var s0: SIMD16<Float>, s1: SIMD16<Float>
+        if accumulate {
+            s0 = load16(target); s1 = load16(target + 16)
+        } else if let bias {
+            s0 = load16(bias); s1 = load16(bias + 16)
+        } else {
+            s0 = SIMD16(); s1 = SIMD16()
         }
+        for entry in entries {
+            let index = Int(entry)
+            let scale = SIMD16<Float>(repeating: source[index])
+            let panel = b + index * ldb
+            s0 = s0.addingProduct(scale, load16(panel)); s1 = s1.addingProduct(scale, load16(panel + 16))
+        }
+        store16(s0, target); store16(s1, target + 16)
+    }
+
+    @inline(__always)
+    private static func rowTimesPanel16(
+        _ source: UnsafePointer<Float>, _ entries: UnsafeBufferPointer<Int32>, _ b: UnsafePointer<Float>, ldb: Int,
+        _ target: UnsafeMutablePointer<Float>, accumulate: Bool, bias: UnsafePointer<Float>?
+    ) {
+        var sum: SIMD16<Float> = accumulate ? load16(target) : (bias.map { load16($0) } ?? SIMD16())
+        for entry in entries {
+            let index = Int(entry)
+            sum = sum.addingProduct(SIMD16(repeating: source[index]), load16(b + index * ldb))
+        }
+        store16(sum, target)
     }
 
     private static func rowsTimesColumns(
