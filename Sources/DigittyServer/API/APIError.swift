@@ -19,9 +19,14 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
+    /// The body: `{"error": "…"}`.
+    var json: [UInt8] {
         var writer = JSONWriter()
         writer.object { object in object.field("error", message) }
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        return writer.bytes
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }

@@ -9,9 +9,16 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        logger.info("\(request.method) \(request.uri.path) \(response.status.code)", metadata: ["duration_us": "\(microseconds)"])
+        AccessLog.record(logger, method: request.method.rawValue, path: request.uri.path, status: response.status.code,
+                         elapsed: ContinuousClock.now - start)
         return response
+    }
+}
+
+/// The access log line of one request, e.g. `POST /predict 200 duration_us=412`.
+enum AccessLog {
+    static func record(_ logger: Logger, method: String, path: String, status: Int, elapsed: Duration) {
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        logger.info("\(method) \(path) \(status)", metadata: ["duration_us": "\(microseconds)"])
     }
 }

@@ -19,7 +19,7 @@ public struct PredictionServer: Sendable {
     public let limits: ServerLimits
     /// Request counts and latencies, exported by `GET /metrics`.
     public let metrics = ServerMetrics()
-    private let limiter: ConcurrencyLimiter
+    let limiter: ConcurrencyLimiter
     private let modelsJSON: [UInt8]
 
     public init(catalog: ModelCatalog, limits: ServerLimits = ServerLimits()) {
@@ -43,7 +43,7 @@ public struct PredictionServer: Sendable {
         http.idleTimeout = TimeAmount(limits.idleTimeout)
         return Application(
             router: makeRouter(logger: logger),
-            server: .http1OnEventLoops(configuration: http),
+            server: .http1OnEventLoops(configuration: http, server: self, accessLogger: logger),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "digitty",
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
@@ -85,21 +85,29 @@ public struct PredictionServer: Sendable {
 
     static let paths: Set<String> = Set(["/predict", "/models", "/healthz", "/metrics"] + WebPage.assets.map(\.path))
 
-    /// `POST /predict[?model=NAME]`, arriving on `channel`.
+    /// `POST /predict[?model=NAME]`, arriving on `channel`, when `PredictionChannelHandler` passed it on (it does
+    /// so only for a request pipelined behind one that this router answers).
     func predict(_ request: Request, on channel: any Channel) async throws -> Response {
-        guard limiter.tryAcquire() else {
-            var error = APIError(.serviceUnavailable, "the server is busy (\(limiter.limit) predictions in progress); retry shortly")
-            error.headers[.retryAfter] = "1"
-            throw error
-        }
+        guard limiter.tryAcquire() else { throw busy }
         defer { limiter.release() }
         let model = try model(named: request.uri.queryParameters["model"].map(String.init))
         let body = try await collectBody(of: request, on: channel)
-        let contentType = request.headers[.contentType].map(Self.mediaType)
-        let image = try ImageRequest.image(from: body, contentType: contentType, limits: limits)
+        return json(try answer(to: body, contentType: request.headers[.contentType], model: model))
+    }
+
+    /// The JSON answer of `model` to a `/predict` body with the `Content-Type` header `contentType`.
+    func answer(to body: [UInt8], contentType: String?, model: any ImageClassifier) throws(APIError) -> [UInt8] {
+        let image = try ImageRequest.image(from: body, contentType: contentType.map(Self.mediaType), limits: limits)
         let prediction = try Prediction.run(model, on: image)
         metrics.recordPrediction(model: model.name, empty: prediction.isEmpty)
-        return json(prediction.json)
+        return prediction.json
+    }
+
+    /// The 503 for a prediction beyond `limits.maxConcurrentPredictions`.
+    var busy: APIError {
+        var error = APIError(.serviceUnavailable, "the server is busy (\(limiter.limit) predictions in progress); retry shortly")
+        error.headers[.retryAfter] = "1"
+        return error
     }
 
     /// The model a request names, or the default; 404 for a name not loaded.
@@ -116,9 +124,7 @@ public struct PredictionServer: Sendable {
     /// the connection is then closed).
     func collectBody(of request: Request, on channel: any Channel) async throws -> [UInt8] {
         let maxBytes = limits.maxBodyBytes
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBytes {
-            throw APIError(.contentTooLarge, "the request body is \(declared) bytes; at most \(maxBytes) are accepted")
-        }
+        if let error = declaredBodyTooLarge(request.headers) { throw error }
         let timeout = limits.requestTimeout
         let deadline = UploadDeadline(after: timeout, on: channel)
         defer { deadline.cancel() }
@@ -126,17 +132,25 @@ public struct PredictionServer: Sendable {
         do {
             buffer = try await request.body.collect(upTo: maxBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "the request body is larger than \(maxBytes) bytes")
+            throw bodyTooLarge
         } catch where deadline.hasExpired {
-            throw Self.bodyTimedOut(timeout)
+            throw bodyTimedOut
         }
-        guard !deadline.hasExpired else { throw Self.bodyTimedOut(timeout) }
+        guard !deadline.hasExpired else { throw bodyTimedOut }
         return Array(buffer.readableBytesView)
     }
 
-    private static func bodyTimedOut(_ timeout: Duration) -> APIError {
-        APIError(.requestTimeout, "the request body did not arrive within \(timeout)")
+    /// The 413 for a request whose `Content-Length` is over `limits.maxBodyBytes`, if it is.
+    func declaredBodyTooLarge(_ headers: HTTPFields) -> APIError? {
+        guard let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limits.maxBodyBytes else { return nil }
+        return APIError(.contentTooLarge, "the request body is \(declared) bytes; at most \(limits.maxBodyBytes) are accepted")
     }
+
+    /// The 413 for a body that grew over `limits.maxBodyBytes`.
+    var bodyTooLarge: APIError { APIError(.contentTooLarge, "the request body is larger than \(limits.maxBodyBytes) bytes") }
+
+    /// The 408 for a body that did not arrive within `limits.requestTimeout`.
+    var bodyTimedOut: APIError { APIError(.requestTimeout, "the request body did not arrive within \(limits.requestTimeout)") }
 
     /// `image/png; charset=…` → `image/png`. The common exact types are answered without building strings.
     static func mediaType(_ header: String) -> String {
