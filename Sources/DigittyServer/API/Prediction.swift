@@ -38,10 +38,11 @@ public struct Prediction: Sendable, Equatable {
                           probabilities: probabilities, input: prepared.bytes)
     }
 
-    /// The JSON body: `{"label": 7, "probabilities": […], "model": "…", "empty": false, "input": […784]}`,
-    /// or `{"empty": true, "model": "…"}` with no label for an empty drawing.
-    var json: [UInt8] {
-        var writer = JSONWriter(capacity: 4096)
+    /// The JSON body: `{"label": 7, "probabilities": […], "model": "…", "empty": false}`, with
+    /// `"input": […784]` after them if `includingInput`, or `{"empty": true, "model": "…"}` with no label for an
+    /// empty drawing.
+    func json(includingInput: Bool) -> [UInt8] {
+        var writer = JSONWriter(capacity: includingInput ? 4096 : 512)
         writer.object { object in
             if let label {
                 object.field("label", label)
@@ -49,7 +50,7 @@ public struct Prediction: Sendable, Equatable {
             }
             object.field("model", model)
             object.field("empty", isEmpty)
-            if !input.isEmpty { object.field("input", integers: input) }
+            if includingInput, !input.isEmpty { object.field("input", integers: input) }
         }
         return writer.bytes
     }

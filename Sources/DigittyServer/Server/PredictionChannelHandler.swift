@@ -43,6 +43,7 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
         let start: ContinuousClock.Instant
         let model: any ImageClassifier
         let contentType: String?
+        let includingInput: Bool
         let closeAfterAnswer: Bool
         let deadline: Scheduled<Void>
         var body: ByteBuffer?
@@ -86,7 +87,8 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
                 state = .idle
                 let body = upload.body.map { Array($0.readableBytesView) } ?? []
                 let answer = Result { () throws(APIError) in
-                    try server.answer(to: body, contentType: upload.contentType, model: upload.model)
+                    try server.answer(to: body, contentType: upload.contentType, model: upload.model,
+                                      includingInput: upload.includingInput)
                 }
                 finish(upload, answer: answer, context: context)
             }
@@ -127,6 +129,7 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
                     uploadTimedOut(context: context)
                 }
                 state = .receiving(Upload(start: start, model: model, contentType: head.headerFields[.contentType],
+                                          includingInput: PredictionServer.asksForInput(uri),
                                           closeAfterAnswer: closeAfterAnswer, deadline: deadline))
                 return
             } catch {

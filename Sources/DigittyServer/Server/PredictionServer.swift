@@ -85,22 +85,31 @@ public struct PredictionServer: Sendable {
 
     static let paths: Set<String> = Set(["/predict", "/models", "/healthz", "/metrics"] + WebPage.assets.map(\.path))
 
-    /// `POST /predict[?model=NAME]`, arriving on `channel`, when `PredictionChannelHandler` passed it on (it does
+    /// `POST /predict[?model=NAME][&input=1]`, arriving on `channel`, when `PredictionChannelHandler` passed it on (it does
     /// so only for a request pipelined behind one that this router answers).
     func predict(_ request: Request, on channel: any Channel) async throws -> Response {
         guard limiter.tryAcquire() else { throw busy }
         defer { limiter.release() }
         let model = try model(named: request.uri.queryParameters["model"].map(String.init))
         let body = try await collectBody(of: request, on: channel)
-        return json(try answer(to: body, contentType: request.headers[.contentType], model: model))
+        return json(try answer(to: body, contentType: request.headers[.contentType], model: model,
+                               includingInput: Self.asksForInput(request.uri)))
     }
 
-    /// The JSON answer of `model` to a `/predict` body with the `Content-Type` header `contentType`.
-    func answer(to body: [UInt8], contentType: String?, model: any ImageClassifier) throws(APIError) -> [UInt8] {
+    /// The JSON answer of `model` to a `/predict` body with the `Content-Type` header `contentType`; with the
+    /// 28×28 image the model saw if `includingInput`.
+    func answer(to body: [UInt8], contentType: String?, model: any ImageClassifier,
+                includingInput: Bool) throws(APIError) -> [UInt8] {
         let image = try ImageRequest.image(from: body, contentType: contentType.map(Self.mediaType), limits: limits)
         let prediction = try Prediction.run(model, on: image)
         metrics.recordPrediction(model: model.name, empty: prediction.isEmpty)
-        return prediction.json
+        return prediction.json(includingInput: includingInput)
+    }
+
+    /// Whether a `/predict` request asks for the model's input image in the answer (`?input=1` or `?input=true`).
+    static func asksForInput(_ uri: URI) -> Bool {
+        let value = uri.queryParameters["input"]
+        return value == "1" || value == "true"
     }
 
     /// The 503 for a prediction beyond `limits.maxConcurrentPredictions`.

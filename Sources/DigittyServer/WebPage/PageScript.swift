@@ -98,7 +98,7 @@ let pageScript = #"""
     const asked = generation;
     pad.toBlob(async (blob) => {
       try {
-        const query = modelSelect.value ? "?model=" + encodeURIComponent(modelSelect.value) : "";
+        const query = "?input=1" + (modelSelect.value ? "&model=" + encodeURIComponent(modelSelect.value) : "");
         const response = await fetch("/predict" + query, { method: "POST", headers: { "Content-Type": "image/png" }, body: blob });
         const answer = await response.json();
         if (!response.ok) throw new Error(answer.error || response.statusText);

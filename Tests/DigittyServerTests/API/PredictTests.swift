@@ -13,13 +13,14 @@ struct PredictTests {
         let image = Drawings.seven()
         let expected = try #require(try Drawings.direct(models[0], image))
 
+        let path = "/predict?input=1"
         let answers = [
-            try await server.post(PNG.encode(image), contentType: "image/png"),
-            try await server.post(PGM.encode(image), contentType: "image/x-portable-graymap"),
-            try await server.post(PNG.encode(image), contentType: "image/png; charset=binary"),
-            try await server.post(PNG.encode(image), contentType: nil),
-            try await server.postJSON(["pixels": image.bytes.map(Int.init)]),
-            try await server.postJSON(["image": Data(PNG.encode(image)).base64EncodedString()]),
+            try await server.post(PNG.encode(image), contentType: "image/png", path: path),
+            try await server.post(PGM.encode(image), contentType: "image/x-portable-graymap", path: path),
+            try await server.post(PNG.encode(image), contentType: "image/png; charset=binary", path: path),
+            try await server.post(PNG.encode(image), contentType: nil, path: path),
+            try await server.postJSON(["pixels": image.bytes.map(Int.init)], path: path),
+            try await server.postJSON(["image": Data(PNG.encode(image)).base64EncodedString()], path: path),
         ]
         for answer in answers {
             #expect(answer.status == 200, "\(answer.text)")
@@ -45,10 +46,25 @@ struct PredictTests {
         let server = try await TestServer(models: models)
         let paper = Drawings.inverted(Drawings.seven(size: 200))
         let expected = try #require(try Drawings.direct(models[0], paper))
-        let answer = try await server.post(PNG.encode(paper), contentType: "image/png")
+        let answer = try await server.post(PNG.encode(paper), contentType: "image/png", path: "/predict?input=true")
         #expect(answer.status == 200)
         #expect(answer.json["label"] as? Int == expected.label)
         #expect((answer.json["input"] as? [Int])?.map(UInt8.init) == expected.input)
+        try await server.stop()
+    }
+
+    @Test("the model's input image is in the answer only when asked for with ?input=1")
+    func inputOnRequest() async throws {
+        let server = try await TestServer(models: try TestModels.pair())
+        let png = PNG.encode(Drawings.seven())
+        let plain = try await server.post(png, contentType: "image/png")
+        #expect(plain.status == 200)
+        #expect(Set(plain.json.keys) == ["label", "probabilities", "model", "empty"])
+        let declined = try await server.post(png, contentType: "image/png", path: "/predict?input=0&model=beta")
+        #expect(Set(declined.json.keys) == ["label", "probabilities", "model", "empty"])
+        #expect(declined.json["model"] as? String == "beta")
+        let asked = try await server.post(png, contentType: "image/png", path: "/predict?model=beta&input=1")
+        #expect((asked.json["input"] as? [Int])?.count == 784)
         try await server.stop()
     }
 
