@@ -35,7 +35,9 @@ struct DirectConvolution: Sendable {
                 let target = output + (pooledRow * pooledWidth + pooledColumn) * filters
                 let (row, column) = (2 * pooledRow, 2 * pooledColumn)
                 for start in Swift.stride(from: 0, to: vectorFilters, by: 16) {
-                    store(pooledBlock(input, weights, bias, row, column, start), target + start, relu: true)
+                    let block = isSingleChannel3x3 ? pooledBlockSingleChannel3x3(input, weights, bias, row, column, start)
+                                                   : pooledBlock(input, weights, bias, row, column, start)
+                    store(block, target + start, relu: true)
                 }
                 for filter in vectorFilters..<filters {
                     let best = max(max(scalarPixel(input, weights, bias, row, column, filter),
@@ -46,6 +48,31 @@ struct DirectConvolution: Sendable {
                 }
             }
         }
+    }
+
+    /// One input channel, a 3×3 kernel, stride 1: the first layer of the digit CNNs, with loops the compiler can
+    /// unroll (`pooledBlockSingleChannel3x3`).
+    private var isSingleChannel3x3: Bool { channels == 1 && kernel == 3 && stride == 1 }
+
+    /// `pooledBlock` for one input channel, a 3×3 kernel and stride 1. Each of the nine weight vectors is loaded
+    /// once for the four pixels, and the loop bounds are constants.
+    @inline(__always)
+    private func pooledBlockSingleChannel3x3(_ input: UnsafePointer<Float>, _ weights: UnsafePointer<Float>,
+                                             _ bias: UnsafePointer<Float>, _ row: Int, _ column: Int,
+                                             _ start: Int) -> SIMD16<Float> {
+        let initial = load(bias + start)
+        var (topLeft, topRight, bottomLeft, bottomRight) = (initial, initial, initial, initial)
+        for kernelRow in 0..<3 {
+            let top = input + (row + kernelRow) * width + column, bottom = top + width
+            for kernelColumn in 0..<3 {
+                let w = load(weights + (kernelRow * 3 + kernelColumn) * filters + start)
+                topLeft = topLeft.addingProduct(SIMD16(repeating: top[kernelColumn]), w)
+                topRight = topRight.addingProduct(SIMD16(repeating: top[kernelColumn + 1]), w)
+                bottomLeft = bottomLeft.addingProduct(SIMD16(repeating: bottom[kernelColumn]), w)
+                bottomRight = bottomRight.addingProduct(SIMD16(repeating: bottom[kernelColumn + 1]), w)
+            }
+        }
+        return maximum(maximum(topLeft, topRight), maximum(bottomLeft, bottomRight))
     }
 
     /// The maximum over the 2×2 convolution pixels whose top-left is (`row`, `column`), filters
