@@ -110,11 +110,7 @@ public enum MatrixMultiply {
         k: Int, n: Int, bias: UnsafePointer<Float>?
     ) {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { nonZero in
-            var count = 0
-            for index in 0..<k where a[index] != 0 {
-                nonZero[count] = index
-                count += 1
-            }
+            let count = nonZeroIndices(a, k, into: nonZero.baseAddress!)
             let rows = UnsafeBufferPointer(rebasing: nonZero[0..<count])
             var column = 0
             while column + 64 <= n {
@@ -132,6 +128,29 @@ public enum MatrixMultiply {
                 column += 1
             }
         }
+    }
+
+    /// Writes the indices of the non-zero entries of `a[0..<k]` to `indices` (room for `k`), in order, and returns
+    /// their count. Eight entries are tested at once and all-zero runs skipped; within a run, the index is stored
+    /// whatever the entry and kept only if non-zero, because a branch on it is mispredicted too often.
+    private static func nonZeroIndices(_ a: UnsafePointer<Float>, _ k: Int, into indices: UnsafeMutablePointer<Int>) -> Int {
+        var count = 0, index = 0
+        while index + 8 <= k {
+            let chunk = UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self)
+            if any(chunk .!= 0) {
+                for lane in index..<index + 8 {  // (reading `a`, not `chunk`'s lanes, compiles without branches)
+                    indices[count] = lane
+                    count &+= a[lane] != 0 ? 1 : 0
+                }
+            }
+            index += 8
+        }
+        while index < k {
+            indices[count] = index
+            count &+= a[index] != 0 ? 1 : 0
+            index += 1
+        }
+        return count
     }
 
     /// 64 columns as four explicit SIMD16 accumulators (a generic SIMD64 compiles to slow code).

@@ -19,6 +19,23 @@ import Testing
         }
     }
 
+    /// Rows shaped like a pooled ReLU activation (long runs of zeros, a few non-zero entries here and there),
+    /// an all-zero row and a row without zeros, whose lengths are not multiples of the eight entries tested at once.
+    @Test(arguments: [5408, 1003, 7])
+    func sparseRowsMatchReference(k: Int) {
+        var random = TestRandom(seed: UInt64(k))
+        let n = 128
+        var a = random.tensor([3, k]).scalars
+        for index in 0..<k where index % 32 > 2 && index % 97 != 5 { a[index] = 0 }  // row 0: mostly zero
+        for index in k..<2 * k { a[index] = 0 }  // row 1: all zero
+        let b = random.tensor([k, n]).scalars, bias = random.tensor([n]).scalars
+        var c = [Float](repeating: .nan, count: 3 * n)
+        c.withUnsafeMutableBufferPointer { MatrixMultiply.multiply(a, b, into: $0.baseAddress!, m: 3, k: k, n: n, bias: bias) }
+        // Rounding grows with the length of the sums (the reference adds in another order).
+        #expect(maxDifference(c, Reference.matrixProduct(a, b, m: 3, k: k, n: n, bias: bias)) < 1e-4 * Float(k).squareRoot())
+        #expect(Array(c[n..<2 * n]) == bias)
+    }
+
     @Test func splitsLargeProductsAcrossCoresWithTheSameResult() {
         var random = TestRandom(seed: 7)
         let (m, k, n) = (257, 600, 48)
