@@ -9,8 +9,11 @@ public struct Prediction: Sendable, Equatable {
     public var label: Int?
     /// One probability per digit 0…9 (empty for an empty drawing).
     public var probabilities: [Float]
+    /// The preprocessed input, nil for an empty drawing.
+    public var inputImage: GrayImage?
+
     /// The preprocessed input as 8-bit grey levels, row-major (white ink on black); empty for an empty drawing.
-    public var input: [UInt8]
+    public var input: [UInt8] { inputImage?.bytes ?? [] }
 
     /// Whether the image had no ink.
     public var isEmpty: Bool { label == nil }
@@ -19,7 +22,7 @@ public struct Prediction: Sendable, Equatable {
     /// `image`, then `model`.
     public static func run(_ model: any ImageClassifier, on image: GrayImage) throws(APIError) -> Prediction {
         guard let prepared = MNISTPreprocessing.prepare(image) else {
-            return Prediction(model: model.name, label: nil, probabilities: [], input: [])
+            return Prediction(model: model.name, label: nil, probabilities: [], inputImage: nil)
         }
         guard prepared.width == model.input.width, prepared.height == model.input.height else {
             throw APIError(.unprocessableContent,
@@ -35,7 +38,7 @@ public struct Prediction: Sendable, Equatable {
         var best = 0
         for index in probabilities.indices where probabilities[index] > probabilities[best] { best = index }
         return Prediction(model: model.name, label: probabilities.isEmpty ? nil : best,
-                          probabilities: probabilities, input: prepared.bytes)
+                          probabilities: probabilities, inputImage: prepared)
     }
 
     /// The JSON body: `{"label": 7, "probabilities": […], "model": "…", "empty": false}`, with
@@ -50,7 +53,7 @@ public struct Prediction: Sendable, Equatable {
             }
             object.field("model", model)
             object.field("empty", isEmpty)
-            if includingInput, !input.isEmpty { object.field("input", integers: input) }
+            if includingInput, let inputImage { object.field("input", integers: inputImage.bytes) }
         }
         return writer.bytes
     }
