@@ -45,7 +45,8 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
         let contentType: String?
         let includingInput: Bool
         let closeAfterAnswer: Bool
-        let deadline: Scheduled<Void>
+        /// The timer for `limits.requestTimeout`, set once a read ends with the body incomplete.
+        var deadline: Scheduled<Void>?
         var body: ByteBuffer?
     }
 
@@ -97,6 +98,20 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
         }
     }
 
+    /// A read has ended with a body still incomplete: the upload's clock, started at its head, is set now, so
+    /// that a request arriving whole in one read costs no timer.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .receiving(var upload) = state, upload.deadline == nil {
+            let remaining = upload.start + server.limits.requestTimeout - ContinuousClock.now
+            upload.deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(remaining)) { [weak self] in
+                guard let self else { return }
+                uploadTimedOut(context: context)
+            }
+            state = .receiving(upload)
+        }
+        context.fireChannelReadComplete()
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { routerAnswersPending -= 1 }
         context.write(data, promise: promise)
@@ -123,14 +138,9 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
             do throws(APIError) {
                 let model = try server.model(named: uri.queryParameters["model"].map(String.init))
                 if let tooLarge = server.declaredBodyTooLarge(head.headerFields) { throw tooLarge }
-                let timeout = server.limits.requestTimeout
-                let deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [weak self] in
-                    guard let self else { return }
-                    uploadTimedOut(context: context)
-                }
                 state = .receiving(Upload(start: start, model: model, contentType: head.headerFields[.contentType],
                                           includingInput: PredictionServer.asksForInput(uri),
-                                          closeAfterAnswer: closeAfterAnswer, deadline: deadline))
+                                          closeAfterAnswer: closeAfterAnswer))
                 return
             } catch {
                 server.limiter.release()
@@ -151,7 +161,7 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
 
     /// Ends `upload` with `answer`.
     private func finish(_ upload: Upload, answer result: Result<[UInt8], APIError>, context: ChannelHandlerContext) {
-        upload.deadline.cancel()
+        upload.deadline?.cancel()
         server.limiter.release()
         answer(result, start: upload.start, closeAfterAnswer: upload.closeAfterAnswer, context: context)
     }
@@ -160,7 +170,7 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
     private func abandonUpload() {
         guard case .receiving(let upload) = state else { return }
         state = .discarding
-        upload.deadline.cancel()
+        upload.deadline?.cancel()
         server.limiter.release()
         server.metrics.inFlight.decrement()
     }

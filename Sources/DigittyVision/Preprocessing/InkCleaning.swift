@@ -10,7 +10,7 @@ enum InkCleaning {
         var blobs: [(mass: Float, strong: Bool)] = []
         var stack: [Int] = []
         // Through buffer pointers: this runs on every prediction the server makes.
-        ink.pixels.withUnsafeBufferPointer { pixels in
+        ink.pixels.withUnsafeMutableBufferPointer { pixels in
             label.withUnsafeMutableBufferPointer { label in
                 for start in 0 ..< w * h where label[start] == -1 && pixels[start] > faint {
                     let id = Int32(blobs.count)
@@ -34,13 +34,13 @@ enum InkCleaning {
                     }
                     blobs.append(blob)
                 }
+                let total = blobs.reduce(Float(0)) { $0 + ($1.strong ? $1.mass : 0) }
+                let keep = blobs.map { $0.strong && $0.mass >= speckShare * total }
+                for i in 0 ..< w * h {
+                    let id = label[i]
+                    if id < 0 || !keep[Int(id)] { pixels[i] = 0 }
+                }
             }
-        }
-        let total = blobs.reduce(Float(0)) { $0 + ($1.strong ? $1.mass : 0) }
-        let keep = blobs.map { $0.strong && $0.mass >= speckShare * total }
-        for i in 0 ..< w * h {
-            let id = label[i]
-            if id < 0 || !keep[Int(id)] { ink.pixels[i] = 0 }
         }
     }
 }
