@@ -5,41 +5,60 @@ public enum AreaResampling {
     public static func resize(_ image: GrayImage, width: Int, height: Int) -> GrayImage {
         precondition(width >= 1 && height >= 1 && image.width >= 1 && image.height >= 1, "resizing needs non-empty sizes")
         // Separable: rows first, then columns; a box filter is exact done this way.
-        let horizontal = weights(from: image.width, to: width)
-        let vertical = weights(from: image.height, to: height)
+        let horizontal = Weights(from: image.width, to: width)
+        let vertical = Weights(from: image.height, to: height)
         var rows = [Float](repeating: 0, count: width * image.height)
-        for y in 0 ..< image.height {
-            let base = y * image.width
-            for x in 0 ..< width {
-                var sum: Float = 0
-                for (source, weight) in horizontal[x] { sum += image.pixels[base + source] * weight }
-                rows[y * width + x] = sum
-            }
-        }
         var pixels = [Float](repeating: 0, count: width * height)
-        for y in 0 ..< height {
-            for (source, weight) in vertical[y] {
-                let from = source * width
-                for x in 0 ..< width { pixels[y * width + x] += rows[from + x] * weight }
+        // Through buffer pointers: this runs on every prediction the server makes.
+        image.pixels.withUnsafeBufferPointer { input in
+            rows.withUnsafeMutableBufferPointer { rows in
+                for y in 0 ..< image.height {
+                    let base = y * image.width
+                    for x in 0 ..< width {
+                        var sum: Float = 0
+                        for term in horizontal.terms(of: x) { sum += input[base + horizontal.sources[term]] * horizontal.weights[term] }
+                        rows[y * width + x] = sum
+                    }
+                }
+                pixels.withUnsafeMutableBufferPointer { pixels in
+                    for y in 0 ..< height {
+                        for term in vertical.terms(of: y) {
+                            let from = vertical.sources[term] * width, weight = vertical.weights[term]
+                            for x in 0 ..< width { pixels[y * width + x] += rows[from + x] * weight }
+                        }
+                    }
+                }
             }
         }
         return GrayImage(width: width, height: height, pixels: pixels)
     }
 
-    /// For each of `outputs` cells, the input cells it overlaps and the overlap as a fraction of its size.
-    static func weights(from inputs: Int, to outputs: Int) -> [[(Int, Float)]] {
-        let ratio = Double(inputs) / Double(outputs)
-        return (0 ..< outputs).map { cell in
-            let start = Double(cell) * ratio
-            let end = Double(cell + 1) * ratio
-            var list: [(Int, Float)] = []
-            var source = Int(start)
-            while source < inputs, Double(source) < end {
-                let overlap = min(end, Double(source + 1)) - max(start, Double(source))
-                if overlap > 1e-9 { list.append((source, Float(overlap / ratio))) }
-                source += 1
+    /// For each of `outputs` cells, the input cells it overlaps and the overlap as a fraction of its size, in
+    /// flat arrays: cell `c`'s terms are `terms(of: c)`.
+    struct Weights {
+        private(set) var sources: [Int] = []
+        private(set) var weights: [Float] = []
+        private var firstTerms: [Int] = [0]
+
+        init(from inputs: Int, to outputs: Int) {
+            let ratio = Double(inputs) / Double(outputs)
+            for cell in 0 ..< outputs {
+                let start = Double(cell) * ratio
+                let end = Double(cell + 1) * ratio
+                var source = Int(start)
+                while source < inputs, Double(source) < end {
+                    let overlap = min(end, Double(source + 1)) - max(start, Double(source))
+                    if overlap > 1e-9 {
+                        sources.append(source)
+                        weights.append(Float(overlap / ratio))
+                    }
+                    source += 1
+                }
+                firstTerms.append(sources.count)
             }
-            return list
         }
+
+        /// The indices into `sources` and `weights` of output cell `cell`'s terms.
+        func terms(of cell: Int) -> Range<Int> { firstTerms[cell] ..< firstTerms[cell + 1] }
     }
 }
