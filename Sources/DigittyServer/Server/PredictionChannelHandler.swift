@@ -131,24 +131,23 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
         let start = ContinuousClock.now
         server.metrics.inFlight.increment()
         let closeAfterAnswer = head.headerFields[.connection] == "close"
-        let refusal: APIError?
-        if !server.limiter.tryAcquire() {
-            refusal = server.busy
-        } else {
+        do throws(APIError) {
+            guard server.limiter.tryAcquire() else { throw server.busy }
             do throws(APIError) {
-                let model = try server.model(named: uri.queryParameters["model"].map(String.init))
+                let query = uri.queryParameters  // parsed anew on each access
+                let model = try server.model(named: query["model"].map(String.init))
                 if let tooLarge = server.declaredBodyTooLarge(head.headerFields) { throw tooLarge }
                 state = .receiving(Upload(start: start, model: model, contentType: head.headerFields[.contentType],
-                                          includingInput: PredictionServer.asksForInput(uri),
+                                          includingInput: PredictionServer.asksForInput(query),
                                           closeAfterAnswer: closeAfterAnswer))
-                return
             } catch {
                 server.limiter.release()
-                refusal = error
+                throw error
             }
+        } catch {
+            state = .discarding
+            answer(.failure(error), start: start, closeAfterAnswer: closeAfterAnswer, context: context)
         }
-        state = .discarding
-        answer(.failure(refusal!), start: start, closeAfterAnswer: closeAfterAnswer, context: context)
     }
 
     /// The body did not arrive in time: answers 408 and closes the connection.

@@ -90,10 +90,11 @@ public struct PredictionServer: Sendable {
     func predict(_ request: Request, on channel: any Channel) async throws -> Response {
         guard limiter.tryAcquire() else { throw busy }
         defer { limiter.release() }
-        let model = try model(named: request.uri.queryParameters["model"].map(String.init))
+        let query = request.uri.queryParameters
+        let model = try model(named: query["model"].map(String.init))
         let body = try await collectBody(of: request, on: channel)
         return json(try answer(to: body, contentType: request.headers[.contentType], model: model,
-                               includingInput: Self.asksForInput(request.uri)))
+                               includingInput: Self.asksForInput(query)))
     }
 
     /// The JSON answer of `model` to a `/predict` body with the `Content-Type` header `contentType`; with the
@@ -106,9 +107,10 @@ public struct PredictionServer: Sendable {
         return prediction.json(includingInput: includingInput)
     }
 
-    /// Whether a `/predict` request asks for the model's input image in the answer (`?input=1` or `?input=true`).
-    static func asksForInput(_ uri: URI) -> Bool {
-        let value = uri.queryParameters["input"]
+    /// Whether a `/predict` request's query asks for the model's input image in the answer (`?input=1` or
+    /// `?input=true`).
+    static func asksForInput(_ query: FlatDictionary<Substring, Substring>) -> Bool {
+        let value = query["input"]
         return value == "1" || value == "true"
     }
 
