@@ -12,19 +12,23 @@ public enum AreaResampling {
         // Through buffer pointers: this runs on every prediction the server makes.
         image.pixels.withUnsafeBufferPointer { input in
             rows.withUnsafeMutableBufferPointer { rows in
-                for y in 0 ..< image.height {
-                    let base = y * image.width
-                    for x in 0 ..< width {
-                        var sum: Float = 0
-                        for term in horizontal.terms(of: x) { sum += input[base + horizontal.sources[term]] * horizontal.weights[term] }
-                        rows[y * width + x] = sum
+                horizontal.withTerms { firstTerms, sources, weights in
+                    for y in 0 ..< image.height {
+                        let base = y * image.width
+                        for x in 0 ..< width {
+                            var sum: Float = 0
+                            for term in firstTerms[x] ..< firstTerms[x + 1] { sum += input[base + sources[term]] * weights[term] }
+                            rows[y * width + x] = sum
+                        }
                     }
                 }
                 pixels.withUnsafeMutableBufferPointer { pixels in
-                    for y in 0 ..< height {
-                        for term in vertical.terms(of: y) {
-                            let from = vertical.sources[term] * width, weight = vertical.weights[term]
-                            for x in 0 ..< width { pixels[y * width + x] += rows[from + x] * weight }
+                    vertical.withTerms { firstTerms, sources, weights in
+                        for y in 0 ..< height {
+                            for term in firstTerms[y] ..< firstTerms[y + 1] {
+                                let from = sources[term] * width, weight = weights[term]
+                                for x in 0 ..< width { pixels[y * width + x] += rows[from + x] * weight }
+                            }
                         }
                     }
                 }
@@ -34,13 +38,18 @@ public enum AreaResampling {
     }
 
     /// For each of `outputs` cells, the input cells it overlaps and the overlap as a fraction of its size, in
-    /// flat arrays: cell `c`'s terms are `terms(of: c)`.
+    /// flat arrays: cell `c`'s terms are `firstTerms[c] ..< firstTerms[c + 1]`.
     struct Weights {
-        private(set) var sources: [Int] = []
-        private(set) var weights: [Float] = []
+        private var sources: [Int] = []
+        private var weights: [Float] = []
         private var firstTerms: [Int] = [0]
 
         init(from inputs: Int, to outputs: Int) {
+            // Each output cell overlaps at most ⌈ratio⌉ + 1 input cells.
+            let capacity = outputs * (inputs / outputs + 2)
+            sources.reserveCapacity(capacity)
+            weights.reserveCapacity(capacity)
+            firstTerms.reserveCapacity(outputs + 1)
             let ratio = Double(inputs) / Double(outputs)
             for cell in 0 ..< outputs {
                 let start = Double(cell) * ratio
@@ -58,7 +67,13 @@ public enum AreaResampling {
             }
         }
 
-        /// The indices into `sources` and `weights` of output cell `cell`'s terms.
-        func terms(of cell: Int) -> Range<Int> { firstTerms[cell] ..< firstTerms[cell + 1] }
+        /// Calls `body` with the first term of each cell (and one past the last), the sources and the weights.
+        func withTerms<R>(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Float>) -> R) -> R {
+            firstTerms.withUnsafeBufferPointer { firstTerms in
+                sources.withUnsafeBufferPointer { sources in
+                    weights.withUnsafeBufferPointer { weights in body(firstTerms, sources, weights) }
+                }
+            }
+        }
     }
 }

@@ -6,39 +6,55 @@ enum InkCleaning {
     static func removeNoise(from ink: inout GrayImage, faint: Float, strong: Float, speckShare: Float) {
         let (w, h) = (ink.width, ink.height)
         guard w > 0, h > 0 else { return }
-        var label = [Int32](repeating: -1, count: w * h) // -1: not visited
+        // The flood fill labels a grid framed by one cell of padding on every side, so that a pixel's eight
+        // neighbours are fixed offsets with no bounds to check. Cells that can never join a blob (the padding, and
+        // pixels not above `faint`) are labelled `never` up front, so that the fill tests labels only.
+        let paddedWidth = w + 2
+        let neighbours = [-paddedWidth - 1, -paddedWidth, -paddedWidth + 1, -1, 1,
+                          paddedWidth - 1, paddedWidth, paddedWidth + 1]
+        let never: Int32 = -2, notVisited: Int32 = -1
         var blobs: [(mass: Float, strong: Bool)] = []
-        var stack: [Int] = []
-        // Through buffer pointers: this runs on every prediction the server makes.
         ink.pixels.withUnsafeMutableBufferPointer { pixels in
-            label.withUnsafeMutableBufferPointer { label in
-                for start in 0 ..< w * h where label[start] == -1 && pixels[start] > faint {
-                    let id = Int32(blobs.count)
-                    var blob: (mass: Float, strong: Bool) = (0, false)
-                    label[start] = id
-                    stack.append(start)
-                    while let index = stack.popLast() {
-                        let value = pixels[index]
-                        blob.mass += value
-                        blob.strong = blob.strong || value >= strong
-                        let (x, y) = (index % w, index / w)
-                        for ny in max(0, y - 1) ... min(h - 1, y + 1) {
-                            for nx in max(0, x - 1) ... min(w - 1, x + 1) {
-                                let neighbour = ny * w + nx
-                                if label[neighbour] == -1 && pixels[neighbour] > faint {
-                                    label[neighbour] = id
-                                    stack.append(neighbour)
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: paddedWidth * (h + 2)) { label in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: w * h) { stack in  // each pixel goes on once
+                    label.initialize(repeating: never)
+                    for y in 0 ..< h {
+                        for x in 0 ..< w where pixels[y &* w &+ x] > faint { label[(y + 1) &* paddedWidth &+ x &+ 1] = notVisited }
+                    }
+                    // Blobs in the order of their first pixel, row by row; each filled depth first, its neighbours
+                    // taken in row order, so that its ink is summed in the same order every time.
+                    for y in 0 ..< h {
+                        for x in 0 ..< w where label[(y + 1) &* paddedWidth &+ x &+ 1] == notVisited {
+                            let id = Int32(blobs.count)
+                            var blob: (mass: Float, strong: Bool) = (0, false)
+                            let start = (y + 1) &* paddedWidth &+ x &+ 1
+                            label[start] = id
+                            stack[0] = Int32(start)
+                            var depth = 1
+                            while depth > 0 {
+                                depth -= 1
+                                let cell = Int(stack[depth])
+                                let (row, column) = cell.quotientAndRemainder(dividingBy: paddedWidth)
+                                let value = pixels[(row - 1) &* w &+ column &- 1]
+                                blob.mass += value
+                                blob.strong = blob.strong || value >= strong
+                                for offset in neighbours where label[cell &+ offset] == notVisited {
+                                    label[cell &+ offset] = id
+                                    stack[depth] = Int32(truncatingIfNeeded: cell &+ offset)
+                                    depth &+= 1
                                 }
                             }
+                            blobs.append(blob)
                         }
                     }
-                    blobs.append(blob)
-                }
-                let total = blobs.reduce(Float(0)) { $0 + ($1.strong ? $1.mass : 0) }
-                let keep = blobs.map { $0.strong && $0.mass >= speckShare * total }
-                for i in 0 ..< w * h {
-                    let id = label[i]
-                    if id < 0 || !keep[Int(id)] { pixels[i] = 0 }
+                    let total = blobs.reduce(Float(0)) { $0 + ($1.strong ? $1.mass : 0) }
+                    let keep = blobs.map { $0.strong && $0.mass >= speckShare * total }
+                    for y in 0 ..< h {
+                        for x in 0 ..< w {
+                            let id = label[(y + 1) &* paddedWidth &+ x &+ 1]
+                            if id < 0 || !keep[Int(id)] { pixels[y &* w &+ x] = 0 }
+                        }
+                    }
                 }
             }
         }

@@ -38,48 +38,59 @@ public enum MNISTPreprocessing {
     /// Ink strength 0…1 (ink = 1) with the background level removed and the strongest ink stretched to 1;
     /// nil when there is no ink to speak of.
     static func inkMap(of image: GrayImage) -> GrayImage? {
-        var background = median(of: borderPixels(of: image))
+        var background = borderMedian(of: image)
+        let inverted = background > 0.5
+        if inverted { background = 1 - background }
         var pixels = image.pixels
-        if background > 0.5 {
-            for i in pixels.indices { pixels[i] = 1 - pixels[i] }
-            background = 1 - background
-        }
         var strongest: Float = 0
-        for i in pixels.indices {
-            let value = max(0, pixels[i] - background)
-            pixels[i] = value
-            strongest = max(strongest, value)
+        // Through buffer pointers: this runs on every prediction the server makes.
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            for i in pixels.indices {
+                let value = max(0, (inverted ? 1 - pixels[i] : pixels[i]) - background)
+                pixels[i] = value
+                strongest = max(strongest, value)
+            }
+            guard strongest >= minimumContrast else { return }
+            let scale = 1 / strongest
+            for i in pixels.indices { pixels[i] = min(1, pixels[i] * scale) }
         }
         guard strongest >= minimumContrast else { return nil }
-        let scale = 1 / strongest
-        for i in pixels.indices { pixels[i] = min(1, pixels[i] * scale) }
         return GrayImage(width: image.width, height: image.height, pixels: pixels)
     }
 
-    /// The pixels along the image's four edges (all of them for images two pixels thin).
-    static func borderPixels(of image: GrayImage) -> [Float] {
+    /// The median of the pixels along the image's four edges (of all of them for images two pixels thin).
+    static func borderMedian(of image: GrayImage) -> Float {
         let (w, h) = (image.width, image.height)
-        if w <= 2 || h <= 2 { return image.pixels }
-        var border = Array(image.pixels[0 ..< w]) + Array(image.pixels[(h - 1) * w ..< h * w])
-        for y in 1 ..< h - 1 {
-            border.append(image.pixels[y * w])
-            border.append(image.pixels[y * w + w - 1])
+        let count = w <= 2 || h <= 2 ? w * h : 2 * w + 2 * (h - 2)
+        return image.pixels.withUnsafeBufferPointer { pixels in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
+                var border = buffer
+                if w <= 2 || h <= 2 {
+                    _ = border.initialize(from: pixels)
+                } else {
+                    var next = 0
+                    func add(_ value: Float) { border.initializeElement(at: next, to: value); next += 1 }
+                    for x in 0 ..< w { add(pixels[x]) }
+                    for x in 0 ..< w { add(pixels[(h - 1) * w + x]) }
+                    for y in 1 ..< h - 1 { add(pixels[y * w]); add(pixels[y * w + w - 1]) }
+                }
+                border.sort()
+                return count == 0 ? 0 : border[count / 2]
+            }
         }
-        return border
-    }
-
-    static func median(of values: [Float]) -> Float {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     /// The smallest rectangle (x, y, width, height) holding every non-zero pixel, or nil if there is none.
     static func boundingBox(of image: GrayImage) -> (x: Int, y: Int, width: Int, height: Int)? {
         var (minX, minY, maxX, maxY) = (Int.max, Int.max, -1, -1)
-        for y in 0 ..< image.height {
-            for x in 0 ..< image.width where image.pixels[y * image.width + x] > 0 {
-                minX = min(minX, x); maxX = max(maxX, x)
-                minY = min(minY, y); maxY = max(maxY, y)
+        let w = image.width
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0 ..< image.height {
+                let row = UnsafeBufferPointer(rebasing: pixels[y * w ..< y * w + w])
+                guard let first = row.firstIndex(where: { $0 > 0 }) else { continue }
+                let last = row.lastIndex(where: { $0 > 0 })!
+                minX = min(minX, first); maxX = max(maxX, last)
+                minY = min(minY, y); maxY = y
             }
         }
         return maxX < 0 ? nil : (minX, minY, maxX - minX + 1, maxY - minY + 1)
@@ -87,10 +98,14 @@ public enum MNISTPreprocessing {
 
     /// Crops `ink` to `box`, scales it to fit `boxSide` and pastes it into the 28×28 frame at its centre of mass.
     static func frame(_ ink: GrayImage, box: (x: Int, y: Int, width: Int, height: Int)) -> GrayImage? {
-        var cropped = [Float]()
-        cropped.reserveCapacity(box.width * box.height)
-        for y in box.y ..< box.y + box.height {
-            cropped.append(contentsOf: ink.pixels[y * ink.width + box.x ..< y * ink.width + box.x + box.width])
+        var cropped = [Float](repeating: 0, count: box.width * box.height)
+        ink.pixels.withUnsafeBufferPointer { pixels in
+            cropped.withUnsafeMutableBufferPointer { cropped in
+                for y in 0 ..< box.height {
+                    let from = (box.y + y) * ink.width + box.x
+                    for x in 0 ..< box.width { cropped[y * box.width + x] = pixels[from + x] }
+                }
+            }
         }
         let longer = max(box.width, box.height)
         let width = max(1, Int((Double(box.width * boxSide) / Double(longer)).rounded()))
@@ -99,12 +114,14 @@ public enum MNISTPreprocessing {
                                            width: width, height: height)
 
         var mass: Float = 0, sumX: Float = 0, sumY: Float = 0
-        for y in 0 ..< height {
-            for x in 0 ..< width {
-                let value = scaled.pixels[y * width + x]
-                mass += value
-                sumX += value * Float(x)
-                sumY += value * Float(y)
+        scaled.pixels.withUnsafeBufferPointer { scaled in
+            for y in 0 ..< height {
+                for x in 0 ..< width {
+                    let value = scaled[y * width + x]
+                    mass += value
+                    sumX += value * Float(x)
+                    sumY += value * Float(y)
+                }
             }
         }
         guard mass > 0 else { return nil }
@@ -113,8 +130,12 @@ public enum MNISTPreprocessing {
         let top = min(max(Int((centre - sumY / mass).rounded()), 0), side - height)
 
         var output = GrayImage(width: side, height: side)
-        for y in 0 ..< height {
-            for x in 0 ..< width { output.pixels[(top + y) * side + left + x] = scaled.pixels[y * width + x] }
+        scaled.pixels.withUnsafeBufferPointer { scaled in
+            output.pixels.withUnsafeMutableBufferPointer { output in
+                for y in 0 ..< height {
+                    for x in 0 ..< width { output[(top + y) * side + left + x] = scaled[y * width + x] }
+                }
+            }
         }
         return output
     }
