@@ -4,7 +4,8 @@ import NIOCore
 
 /// HTTP/1.1 connections, each handled on its own event loop (see `EventLoopExecutor`) rather than on Swift's
 /// cooperative pool. The HTTP handling is Hummingbird's `HTTP1Channel`, with `POST /predict` answered by a
-/// `PredictionChannelHandler` in its pipeline.
+/// `PredictionChannelHandler` in its pipeline and flushes held to the end of the event loop's turn by a
+/// `FlushConsolidation` next to the socket.
 struct EventLoopHTTP1Channel: ServerChildChannel {
     /// The HTTP/1.1 channel whose handling runs on the event loops.
     let http: HTTP1Channel
@@ -18,6 +19,7 @@ struct EventLoopHTTP1Channel: ServerChildChannel {
             let pipeline = channel.pipeline.syncOperations
             let connectionState = try pipeline.handler(type: HTTPConnectionStateHandler.self)
             try pipeline.addHandler(PredictionChannelHandler(server: server, logger: accessLogger), position: .after(connectionState))
+            try pipeline.addHandler(FlushConsolidation(), position: .first)
             return value
         }
     }
