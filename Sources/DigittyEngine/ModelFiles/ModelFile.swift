@@ -21,19 +21,16 @@ public enum ModelFile {
     public static func load(contentsOf url: URL) throws(ModelFileError) -> SequentialModel {
         let bytes: [UInt8]
         do {
-            bytes = try readBytes(url)
+            bytes = try FileBytes.read(url, maximumSize: maximumFileSize,
+                                       tooLarge: "larger than the \(maximumFileSize >> 30) GiB a model may have")
         } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+            throw .unreadable(path: url.path, reason: error.reason)
         }
         return try decode(bytes, name: url.deletingPathExtension().lastPathComponent)
     }
 
-    /// Reads a file's bytes, refusing directories and files too large to be a model.
-    static func readBytes(_ url: URL) throws -> [UInt8] {
-        let values = try url.resourceValues(forKeys: [.isDirectoryKey, .fileSizeKey])
-        if values.isDirectory == true { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "is a directory"]) }
-        return Array(try Data(contentsOf: url))
-    }
+    /// Files larger than this are refused before reading.
+    public static let maximumFileSize = 1 << 31
 
     /// Builds a model from a file's bytes; `name` is used when the file does not name the model.
     public static func decode(_ bytes: [UInt8], name: String) throws(ModelFileError) -> SequentialModel {

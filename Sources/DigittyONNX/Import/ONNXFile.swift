@@ -1,3 +1,4 @@
+import DigittyEngine
 import Foundation
 import SwiftProtobuf
 
@@ -27,14 +28,9 @@ public enum ONNXFile {
     /// Reads a file's bytes, refusing directories and files larger than `maximumFileSize`.
     static func readBytes(_ url: URL) throws(ONNXError) -> [UInt8] {
         do {
-            let values = try url.resourceValues(forKeys: [.isDirectoryKey, .fileSizeKey])
-            if values.isDirectory == true { throw ONNXError.badInput("'\(url.path)' is a directory") }
-            if let size = values.fileSize, size > maximumFileSize { throw ONNXError.tooLarge("'\(url.path)' has \(size) bytes") }
-            return Array(try Data(contentsOf: url))
-        } catch let error as ONNXError {
-            throw error
+            return try FileBytes.read(url, maximumSize: maximumFileSize, tooLarge: "more than \(maximumFileSize) bytes")
         } catch {
-            throw .badInput("cannot read '\(url.path)': \(error.localizedDescription)")
+            throw .badInput("cannot read '\(url.path)': \(error.reason)")
         }
     }
 

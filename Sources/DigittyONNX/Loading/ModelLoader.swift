@@ -62,22 +62,11 @@ public enum ModelLoader {
 
     /// The file's bytes; the error says in a few words why they cannot be had.
     static func readFile(_ url: URL) throws(ModelLoadError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: url.path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadable(path: url.path, reason: "it is a directory") }
-        guard FileManager.default.isReadableFile(atPath: url.path) else {
-            throw .unreadable(path: url.path, reason: "permission denied")
-        }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
-        guard size <= ONNXFile.maximumFileSize else {
-            throw .unreadable(path: url.path, reason: "larger than the \(ONNXFile.maximumFileSize >> 30) GiB a model may have")
-        }
         do {
-            return Array(try Data(contentsOf: url))
+            return try FileBytes.read(url, maximumSize: ONNXFile.maximumFileSize,
+                                      tooLarge: "larger than the \(ONNXFile.maximumFileSize >> 30) GiB a model may have")
         } catch {
-            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(path: url.path, reason: error.reason)
         }
     }
 

@@ -1,3 +1,4 @@
+import DigittyEngine
 import Foundation
 
 /// Reading image files of any supported format (PNG, PGM P2/P5) into grey images, telling the format by its
@@ -36,24 +37,10 @@ public enum ImageFile {
 
     /// The file's bytes, refusing directories, unreadable paths and files over `maximumFileSize`.
     public static func readBytes(of url: URL) throws(ImageFileError) -> [UInt8] {
-        let path = url.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "it is a directory") }
         do {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            let data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
-            guard data.count <= maximumFileSize else {
-                throw ImageFileError.unreadable(path: path, reason: "larger than \(maximumFileSize >> 20) MiB")
-            }
-            return [UInt8](data)
-        } catch let error as ImageFileError {
-            throw error
+            return try FileBytes.read(url, maximumSize: maximumFileSize, tooLarge: "larger than \(maximumFileSize >> 20) MiB")
         } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(path: url.path, reason: error.reason)
         }
     }
 }
