@@ -13,13 +13,15 @@ struct EventLoopHTTP1Channel: ServerChildChannel {
     let server: PredictionServer
     /// Where the predictions' access log lines go.
     let accessLogger: Logger
+    /// The turns of the server's event loops, for holding flushes to the end of a turn.
+    let flushTurns: EventLoopFlushTurns
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        http.setup(channel: channel, logger: logger).flatMapThrowing { [server, accessLogger] value in
+        http.setup(channel: channel, logger: logger).flatMapThrowing { [server, accessLogger, flushTurns] value in
             let pipeline = channel.pipeline.syncOperations
             let connectionState = try pipeline.handler(type: HTTPConnectionStateHandler.self)
             try pipeline.addHandler(PredictionChannelHandler(server: server, logger: accessLogger), position: .after(connectionState))
-            try pipeline.addHandler(FlushConsolidation(), position: .first)
+            try pipeline.addHandler(FlushConsolidation(turns: flushTurns.turns(of: channel.eventLoop)), position: .first)
             return value
         }
     }
@@ -35,10 +37,11 @@ extension HTTPServerBuilder {
     /// An HTTP/1.1 server whose connections are handled on their event loops, with `server`'s predictions
     /// answered in the channel pipeline.
     static func http1OnEventLoops(configuration: HTTP1Channel.Configuration, server: PredictionServer,
-                                  accessLogger: Logger) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
+                                  accessLogger: Logger, eventLoopGroup: any EventLoopGroup) -> HTTPServerBuilder {
+        let flushTurns = EventLoopFlushTurns(group: eventLoopGroup)
+        return HTTPServerBuilder { responder in
             EventLoopHTTP1Channel(http: HTTP1Channel(responder: responder, configuration: configuration),
-                                  server: server, accessLogger: accessLogger)
+                                  server: server, accessLogger: accessLogger, flushTurns: flushTurns)
         }
     }
 }

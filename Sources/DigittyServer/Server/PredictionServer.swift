@@ -43,7 +43,7 @@ public struct PredictionServer: Sendable {
         http.idleTimeout = TimeAmount(limits.idleTimeout)
         return Application(
             router: makeRouter(logger: logger),
-            server: .http1OnEventLoops(configuration: http, server: self, accessLogger: logger),
+            server: .http1OnEventLoops(configuration: http, server: self, accessLogger: logger, eventLoopGroup: eventLoopGroup),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "digitty",
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
