@@ -42,19 +42,21 @@ public enum MNISTPreprocessing {
         let inverted = background > 0.5
         if inverted { background = 1 - background }
         var pixels = image.pixels
-        var strongest: Float = 0
         // Through buffer pointers: this runs on every prediction the server makes.
-        pixels.withUnsafeMutableBufferPointer { pixels in
+        let strongest = pixels.withUnsafeMutableBufferPointer { pixels in
+            var strongest: Float = 0
             for i in pixels.indices {
                 let value = max(0, (inverted ? 1 - pixels[i] : pixels[i]) - background)
                 pixels[i] = value
                 strongest = max(strongest, value)
             }
-            guard strongest >= minimumContrast else { return }
-            let scale = 1 / strongest
-            for i in pixels.indices { pixels[i] = min(1, pixels[i] * scale) }
+            return strongest
         }
         guard strongest >= minimumContrast else { return nil }
+        let scale = 1 / strongest
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            for i in pixels.indices { pixels[i] = min(1, pixels[i] * scale) }
+        }
         return GrayImage(width: image.width, height: image.height, pixels: pixels)
     }
 
