@@ -1,3 +1,4 @@
+import DigittyVision
 import Hummingbird
 
 /// An HTTP error answered as JSON `{"error": "…"}` with its status, e.g. 400 for a malformed body.
