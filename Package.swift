@@ -79,13 +79,18 @@ let package = Package(
             ],
             swiftSettings: vectorFlags
         ),
-        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
-        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine"]),
-        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision"]),
-        .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"],
+        // What every test target shares: the repository and ../shared, prerequisites (a skip, or a failure
+        // under CI=true), the project's Python (.venv), the built binary, a local file server.
+        .target(name: "DigittyTestSupport", path: "Tests/DigittyTestSupport"),
+        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine", "DigittyTestSupport"],
                     exclude: ["Support/onnxruntime_reference.py"]),
-        .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
+        .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision",
+                                                                 "DigittyTestSupport"]),
         .testTarget(name: "DigittyServerTests", dependencies: [
+            "DigittyTestSupport",
             "DigittyServer", "DigittyTracking", "DigittyTerminal", "DigittyEngine", "DigittyVision", "DigittyONNX",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,11 +1,12 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 import Testing
 
 /// Corrupt and unreadable model files: one line on stderr, exit status 1, never a crash.
 @Suite struct ModelErrorTests {
     @Test func corruptModelFilesGiveOneLineErrors() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let valid = try Data(contentsOf: try #require(ModelLocator.defaultModel()))
         let cases: [(String, Data)] = [

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 @Suite(.serialized) struct TrainCommandTests {
     /// Writes raw IDX files for `count` training and `testCount` test images into a new directory.
     static func syntheticMNIST(count: Int, testCount: Int) throws -> URL {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         func write(_ name: String, images: Int, seed: UInt64) throws {
             var random = SeededRandom(seed: seed)
             var pixels = [UInt8](), labels = [UInt8]()
@@ -172,7 +173,7 @@ import Testing
     }
 
     @Test func badTrainingInputGivesAClearError() throws {
-        let data = DigittyProcess.temporaryDirectory()
+        let data = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: data) }
         let missing = try DigittyProcess.run(["train", "--data", data.path])
         #expect(missing.status == 1 && !missing.signaled)

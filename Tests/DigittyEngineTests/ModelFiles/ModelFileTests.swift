@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyEngine
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func savesAtomicallyAndLoadsFromDisk() throws {
-        let directory = SmallModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("engine")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("m.safetensors")
         try ModelFile.save(try SmallModels.simple(seed: 1), to: url)

@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyEngine
@@ -81,12 +82,9 @@ import Testing
     }
 
     /// The native format opens in Python's `safetensors` library with the same values.
-    @Test func opensInPythonSafetensors() throws {
-        guard let python = PythonCheck.interpreter(with: ["safetensors", "numpy"]) else {
-            print("skipped: python3 with safetensors and numpy is not installed (pip install safetensors numpy)")
-            return
-        }
-        let directory = SmallModels.temporaryDirectory()
+    @Test(Python.prerequisite(["safetensors", "numpy"]).trait) func opensInPythonSafetensors() throws {
+        try Python.prerequisite(["safetensors", "numpy"]).require()
+        let directory = Repository.temporaryDirectory("engine")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("m.safetensors")
         let model = try SmallModels.simple()
@@ -99,7 +97,7 @@ import Testing
             out = {k: [list(f.get_tensor(k).shape), float(f.get_tensor(k).sum())] for k in f.keys()}
         print(json.dumps({"meta": meta, "tensors": out}))
         """
-        let output = try PythonCheck.run(python, script: script, arguments: [url.path])
+        let output = try Python.run(script: script, arguments: [url.path])
         let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         let meta = json?["meta"] as? [String: String]
         #expect(meta?["format"] == "digitty")

@@ -1,5 +1,6 @@
 import DigittyEngine
 import DigittyTerminal
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 #if canImport(FoundationNetworking)

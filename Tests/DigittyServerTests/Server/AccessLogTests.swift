@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 #if canImport(FoundationNetworking)
@@ -10,7 +11,7 @@ import Testing
 struct AccessLogTests {
     @Test("each request gets a line on standard error with its method, path, status and duration")
     func accessLogLines() async throws {
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         defer { try? FileManager.default.removeItem(at: directory) }
         let model = directory.appendingPathComponent("alpha.safetensors")
         try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: model)

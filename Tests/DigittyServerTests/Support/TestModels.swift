@@ -31,16 +31,4 @@ enum TestModels {
         [try simple(name: "alpha", seed: 1), try simple(name: "beta", seed: 2)]
     }
 
-    /// The package root, from this file's path.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    /// `../shared` beside the package, where the MNIST files and reference models live.
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-
-    static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-server-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 }

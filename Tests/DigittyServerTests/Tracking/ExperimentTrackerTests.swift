@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import DigittyTracking
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ struct ExperimentTrackerTests {
     @Test("an unreachable server gives exactly one warning and every later call returns at once")
     func unreachable() async throws {
         let warnings = LockedList<String>()
-        let tracker = ExperimentTracker(uri: "http://127.0.0.1:\(ExternalTools.freePort())", warn: { warnings.add($0) })
+        let tracker = ExperimentTracker(uri: "http://127.0.0.1:\(Tools.freePort())", warn: { warnings.add($0) })
         #expect(await tracker.isEnabled)
         await tracker.startRun(name: "simple", params: ["epochs": "2"], tags: ["architecture": "simple"])
         for epoch in 1...3 { await tracker.log(["loss": 1.0 / Double(epoch)], step: epoch) }
@@ -57,13 +58,13 @@ struct ExperimentTrackerTests {
 }
 
 @Suite("Experiment tracking against a real MLflow server", .serialized,
-       .enabled(if: MLflowServer.unavailableReason == nil, "\(MLflowServer.unavailableReason ?? "")"))
+       MLflowServer.prerequisite.trait, .tags(.slow))
 struct MLflowTrackingTests {
     @Test("a run's params, per-epoch metrics, tags, status and model artifact read back through MLflow's REST API")
     func runReadsBack() async throws {
         let mlflow = try await MLflowServer()
         defer { mlflow.stop() }
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelURL = directory.appendingPathComponent("alpha.safetensors")
         try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: modelURL)

@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -13,21 +14,20 @@ final class MLflowServer {
     let directory: URL
     private let process: Process
 
-    /// Why MLflow tests cannot run here, or nil when they can.
-    static var unavailableReason: String? {
-        ExternalTools.find("mlflow") == nil ? "skipped: the mlflow command is not installed (pip install mlflow)" : nil
-    }
+    /// The `mlflow` command (in the project's .venv).
+    static let prerequisite = Prerequisite.program("mlflow", install: "bash .ci/setup tests")
 
     init() async throws {
+        try Self.prerequisite.require()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-mlflow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let port = ExternalTools.freePort()
+        let port = Tools.freePort()
         uri = "http://127.0.0.1:\(port)"
         process = Process()
         // setsid: its own process group, so that stopping it stops its worker processes too.
-        process.executableURL = URL(fileURLWithPath: ExternalTools.find("setsid") ?? "/usr/bin/setsid")
+        process.executableURL = URL(fileURLWithPath: Tools.find("setsid") ?? "/usr/bin/setsid")
         process.arguments = [
-            "--wait", ExternalTools.find("mlflow")!, "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+            "--wait", Tools.find("mlflow") ?? "mlflow", "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
             "--backend-store-uri", "sqlite:///" + directory.appendingPathComponent("mlflow.db").path,
             "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
         ]

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Testing
 /// `digitty train` and `digitty experiment`, the real binary on small synthetic data, logging to a real MLflow
 /// server; everything is read back through MLflow's REST API.
 @Suite("Training runs logged to a real MLflow server", .serialized,
-       .enabled(if: MLflowServer.unavailableReason == nil, "\(MLflowServer.unavailableReason ?? "")"))
+       MLflowServer.prerequisite.trait, .tags(.slow))
 struct TrainingTrackingTests {
     static let common = ["--validation-size", "100", "--batch-size", "16", "--rotation", "6", "--seed", "3"]
 
@@ -130,7 +131,7 @@ struct UnreachableTrackingTests {
         let output = data.appendingPathComponent("alone.safetensors")
         let result = try await DigittyBinary.run(
             ["train", "--data", data.path, "--epochs", "2", "--output", output.path,
-             "--mlflow", "http://127.0.0.1:\(ExternalTools.freePort())"] + TrainingTrackingTests.common)
+             "--mlflow", "http://127.0.0.1:\(Tools.freePort())"] + TrainingTrackingTests.common)
         #expect(result.status == 0, "\(result.stderr)")
         let warnings = result.stderr.split(separator: "\n").filter { $0.contains("warning") }
         #expect(warnings.count == 1, "\(result.stderr)")

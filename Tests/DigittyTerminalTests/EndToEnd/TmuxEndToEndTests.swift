@@ -1,13 +1,13 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyTerminal
 
 /// The built `digitty` binary in a real (tmux) terminal: drawn with raw mouse reports and keys, read back with
 /// `capture-pane`.
-/// Skipped where tmux is missing, except in CI (`CI` set), where a missing tmux fails the tests.
-@Suite(.enabled(if: TmuxSession.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil,
-                "tmux is not installed: end-to-end terminal tests skipped"))
+/// Skipped where tmux is missing, except under CI=true, where a missing tmux fails the tests.
+@Suite(Prerequisite(isMet: TmuxSession.isAvailable, reason: "tmux is not installed (apt-get install tmux)").trait, .tags(.slow))
 struct TmuxEndToEndTests {
     /// A seven: across the top, then down to the bottom left.
     static let seven = [(6, 5), (21, 5), (17, 12), (12, 23)]

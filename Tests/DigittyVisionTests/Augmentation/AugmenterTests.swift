@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyVision

@@ -1,10 +1,11 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyVision
 
 /// `MNISTDownloader` against a local server serving files the test makes; nothing is downloaded from the internet.
-@Suite(.timeLimit(.minutes(1))) struct MNISTDownloaderTests {
+@Suite(.timeLimit(.minutes(1)), Python.prerequisite([]).trait) struct MNISTDownloaderTests {
     /// A served directory with two files, a fresh empty destination, and the file list with true checksums.
     struct Fixture {
         let served: URL
@@ -39,7 +40,7 @@ import Testing
 
         /// Starts a server for the served directory, runs `body` with it, and stops it.
         func withServer(_ body: (LocalHTTPServer) async throws -> Void) async throws {
-            guard let server = LocalHTTPServer.start(serving: served) else { return }
+            let server = try #require(LocalHTTPServer.start(serving: served), "the local HTTP server (the project's Python) did not start")
             defer { server.stop() }
             try await body(server)
         }
@@ -86,7 +87,7 @@ import Testing
 
             // Valid files are kept without asking the server (nothing listens on this port).
             let offline = MNISTDownloader(directory: fixture.destination,
-                                          mirror: URL(string: "http://127.0.0.1:\(LocalHTTPServer.closedPort())/")!,
+                                          mirror: URL(string: "http://127.0.0.1:\(Tools.freePort())/")!,
                                           files: fixture.files)
             #expect(try await offline.fetch() == fixture.files.map { .alreadyPresent($0.name) })
 
@@ -198,7 +199,7 @@ import Testing
     @Test func unreachableServerIsANetworkError() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let mirror = URL(string: "http://127.0.0.1:\(LocalHTTPServer.closedPort())/mnist/")!
+        let mirror = URL(string: "http://127.0.0.1:\(Tools.freePort())/mnist/")!
         let downloader = MNISTDownloader(directory: fixture.destination, mirror: mirror, files: fixture.files, timeout: 5)
         let error = await Self.failure(of: downloader)
         guard case let .network(url, reason) = error else { Issue.record("expected a network error, got \(String(describing: error))"); return }
@@ -210,7 +211,7 @@ import Testing
     @Test func unusableDirectoryIsAFilesystemError() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let mirror = URL(string: "http://127.0.0.1:\(LocalHTTPServer.closedPort())/")!
+        let mirror = URL(string: "http://127.0.0.1:\(Tools.freePort())/")!
         let underAFile = fixture.served.appendingPathComponent("a-labels.gz/inside")
         let error = await Self.failure(of: MNISTDownloader(directory: underAFile, mirror: mirror, files: fixture.files))
         #expect(error == .filesystem(path: fixture.served.appendingPathComponent("a-labels.gz").path, reason: "not a directory"))
@@ -223,18 +224,15 @@ import Testing
         guard case .filesystem = denied else { Issue.record("\(String(describing: denied))"); return }
     }
 
-    @Test func embeddedChecksumsAreTheSharedOnes() throws {
-        let sums = SharedData.mnistDirectory.appendingPathComponent("SHA256SUMS")
-        guard let text = try? String(contentsOf: sums, encoding: .utf8) else {
-            print("skipped: \(sums.path) not found")
-            return
-        }
+    @Test(Prerequisite.mnist.trait) func embeddedChecksumsAreTheSharedOnes() throws {
+        try Prerequisite.mnist.require()
+        let text = try String(contentsOf: Repository.mnist.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
         let listed = text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
             .map { MNISTDownloader.File(name: String($0[1]), sha256: String($0[0])) }
         #expect(Set(listed.map(\.name)) == Set(MNISTDownloader.mnistFiles.map(\.name)))
         for file in MNISTDownloader.mnistFiles { #expect(listed.contains(file)) }
         for file in MNISTDownloader.mnistFiles {
-            #expect(MNISTDownloader.isValid(SharedData.mnistDirectory.appendingPathComponent(file.name), sha256: file.sha256))
+            #expect(MNISTDownloader.isValid(Repository.mnist.appendingPathComponent(file.name), sha256: file.sha256))
         }
     }
 }

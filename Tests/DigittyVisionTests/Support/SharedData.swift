@@ -1,19 +1,11 @@
+import DigittyTestSupport
 import Foundation
 @testable import DigittyVision
 
-/// The project's shared test data (`../shared` next to the package root), when it is there.
+/// The real MNIST test split (from ../shared), loaded once; nil when it is not there.
 enum SharedData {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static let mnistDirectory = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mnist")
-
-    static var hasMNIST: Bool {
-        FileManager.default.fileExists(atPath: mnistDirectory.appendingPathComponent("t10k-images-idx3-ubyte.gz").path)
-    }
-
-    /// The real MNIST test split, loaded once.
-    static let mnistTest: MNISTDataset? = hasMNIST ? try? MNISTDataset.load(directory: mnistDirectory, split: .test) : nil
+    static let mnistTest: MNISTDataset? = Prerequisite.mnist.isMet
+        ? try? MNISTDataset.load(directory: Repository.mnist, split: .test) : nil
 }
 
 /// Measurements on digit images.

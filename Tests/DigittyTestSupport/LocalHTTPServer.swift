@@ -7,9 +7,9 @@ import Foundation
 /// The server ends when its standard input closes (when `stop()` is called or the test process dies), and it
 /// unblocks signals first: children spawned from a Dispatch worker thread inherit that thread's mask, in which
 /// SIGTERM is blocked (so `terminate()` alone would never end it, and waiting for it would hang).
-final class LocalHTTPServer {
-    let directory: URL
-    let port: Int
+public final class LocalHTTPServer: @unchecked Sendable {
+    public let directory: URL
+    public let port: Int
     private let process: Process
     private let input: Pipe
 
@@ -53,28 +53,27 @@ final class LocalHTTPServer {
     server.serve_forever()
     """#
 
-    /// Starts the server (waiting at most 10 s for it), or returns nil (with the reason) when python3 is not
-    /// available.
-    static func start(serving directory: URL) -> LocalHTTPServer? {
-        let scriptURL = directory.appendingPathComponent("server.py")
+    /// Starts the server (waiting at most 10 s for it), or returns nil (saying why) when Python cannot run it.
+    public static func start(serving directory: URL) -> LocalHTTPServer? {
         let process = Process()
         let output = Pipe(), input = Pipe()
         do {
-            try script.write(to: scriptURL, atomically: true, encoding: .utf8)
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", scriptURL.path, directory.path]
+            guard let python = Python.executable else { throw Tools.Failure("no Python") }
+            process.executableURL = URL(fileURLWithPath: python)
+            // The script goes on the command line: the served directory may be read-only (../shared).
+            process.arguments = ["-c", script, directory.path]
             process.standardOutput = output
             process.standardInput = input
             process.standardError = FileHandle.nullDevice
             try process.run()
         } catch {
-            print("skipped: cannot start python3 for a local HTTP server (\(error))")
+            print("cannot start Python for a local HTTP server (\(error))")
             return nil
         }
         let line = readLine(output.fileHandleForReading, within: 10)
         guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             stop(process, input: input)
-            print("skipped: python3 did not start the local HTTP server")
+            print("Python did not start the local HTTP server")
             return nil
         }
         return LocalHTTPServer(directory: directory, port: port, process: process, input: input)
@@ -103,11 +102,11 @@ final class LocalHTTPServer {
         self.input = input
     }
 
-    func url(_ mode: String) -> URL {
+    public func url(_ mode: String) -> URL {
         URL(string: "http://127.0.0.1:\(port)/\(mode)/")!
     }
 
-    func stop() {
+    public func stop() {
         Self.stop(process, input: input)
     }
 
@@ -120,22 +119,5 @@ final class LocalHTTPServer {
         kill(process.processIdentifier, SIGKILL) // cannot be blocked or ignored
         deadline = Date().addingTimeInterval(5)
         while process.isRunning, Date() < deadline { usleep(10_000) }
-    }
-
-    /// A loopback port on which nothing listens (bound, then released).
-    static func closedPort() -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -6,9 +6,9 @@ import Glibc
 /// The built `digitty` executable, run as a user would from a shell: `serve` to test against, `train` and
 /// `experiment` to watch what they log. Output is collected while the program runs, so a test can wait for a
 /// line and then signal it.
-final class DigittyBinary: @unchecked Sendable {
+public final class DigittyBinary: @unchecked Sendable {
     /// The `digitty` binary beside the test bundle (both are products of the same build).
-    static var executable: URL {
+    public static var executable: URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         // swift-testing on Linux runs `<build>/debug/<package>PackageTests.xctest`; on macOS the bundle is a directory.
         while directory.path.hasSuffix(".xctest") || directory.lastPathComponent == "MacOS" || directory.lastPathComponent == "Contents" {
@@ -23,7 +23,7 @@ final class DigittyBinary: @unchecked Sendable {
     private var err = Data()
 
     /// Starts `digitty arguments…` with `environment` added to this process's environment.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = Self.executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -42,12 +42,12 @@ final class DigittyBinary: @unchecked Sendable {
         lock.unlock()
     }
 
-    var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
-    var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+    public var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
+    public var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
 
     /// Waits (off the cooperative pool) until standard output or error contains `text`, the program ends, or
     /// `seconds` pass; true if the text appeared.
-    func waitFor(_ text: String, seconds: Double = 120) async throws -> Bool {
+    public func waitFor(_ text: String, seconds: Double = 120) async throws -> Bool {
         try await offPool {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
@@ -60,11 +60,11 @@ final class DigittyBinary: @unchecked Sendable {
     }
 
     /// Sends `signal` (SIGINT, SIGTERM) to the program.
-    func send(_ signal: Int32) { if process.isRunning { kill(process.processIdentifier, signal) } }
+    public func send(_ signal: Int32) { if process.isRunning { kill(process.processIdentifier, signal) } }
 
     /// Waits up to `seconds` for the program to end (killing it after that) and returns its exit status, or
     /// nil if it was ended by a signal.
-    func wait(seconds: Double = 300) async throws -> Int32? {
+    public func wait(seconds: Double = 300) async throws -> Int32? {
         let process = self.process
         try await offPool {
             let deadline = Date().addingTimeInterval(seconds)
@@ -77,12 +77,10 @@ final class DigittyBinary: @unchecked Sendable {
         return process.terminationReason == .exit ? process.terminationStatus : nil
     }
 
-    /// Runs `digitty arguments…` to the end; its exit status (nil: ended by a signal) and output.
-    static func run(_ arguments: [String], environment: [String: String] = [:], seconds: Double = 300) async throws
-        -> (status: Int32?, stdout: String, stderr: String) {
-        let binary = try DigittyBinary(arguments, environment: environment)
-        let status = try await binary.wait(seconds: seconds)
-        return (status, binary.stdout, binary.stderr)
+    /// Runs `digitty arguments…` to the end off the cooperative pool (see `DigittyProcess.run`).
+    public static func run(_ arguments: [String], environment: [String: String] = [:], seconds: Double = 300) async throws
+        -> DigittyProcess.Result {
+        try await offPool { try DigittyProcess.run(arguments, environment: environment, timeout: seconds) }
     }
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
