@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DigittyEngine", targets: ["DigittyEngine"]),
         .library(name: "DigittyVision", targets: ["DigittyVision"]),
         .library(name: "DigittyONNX", targets: ["DigittyONNX"]),
+        .library(name: "DigittyTraining", targets: ["DigittyTraining"]),
         .executable(name: "digitty", targets: ["DigittyCLI"]),
     ],
     dependencies: [
@@ -34,12 +35,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
-        // The CNN engine: tensors, layers, inference, training, model files. No UI.
+        // The inference engine: tensors, layers, kernels, models, model files. No UI, no training, no I/O policy.
         .target(name: "DigittyEngine", swiftSettings: vectorFlags),
         // zlib, for gzip'd MNIST files and PNG images.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
+        // Images, MNIST files, the pen, MNIST-style preprocessing, and the one reader: image in, verdict out.
         .target(name: "DigittyVision", dependencies: ["DigittyEngine", "CZlib"], swiftSettings: vectorFlags),
+        // Training: trainable layers, the trainer, optimizers, checkpoints, augmentation.
+        .target(name: "DigittyTraining", dependencies: ["DigittyEngine", "DigittyVision"], swiftSettings: vectorFlags),
+        // Downloading MNIST over HTTP, each file verified by SHA-256 (the only networking besides tracking).
+        .target(name: "DigittyDownload", dependencies: ["DigittyVision"]),
         // ONNX interop: import and run ONNX graphs, convert them to native models, export native models.
         .target(
             name: "DigittyONNX",
@@ -49,7 +54,7 @@ let package = Package(
         // ncursesw, behind a C shim (its macros and globals do not import into Swift).
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal app: canvas, input decoding, layout and rendering in plain Swift; ncurses in one adapter.
-        .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "CNcursesw"]),
+        .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "DigittyTraining", "CNcursesw"]),
         // `digitty serve`: the prediction API, the drawing page, metrics, on Hummingbird.
         .target(
             name: "DigittyServer",
@@ -69,29 +74,34 @@ let package = Package(
             ]
         ),
         // Logging training runs to an MLflow tracking server over its REST API.
-        .target(name: "DigittyTracking", dependencies: ["DigittyEngine"]),
+        .target(name: "DigittyTracking", dependencies: ["DigittyEngine", "DigittyTraining"]),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",
             dependencies: [
-                "DigittyEngine", "DigittyVision", "DigittyONNX", "DigittyTerminal", "DigittyServer", "DigittyTracking",
+                "DigittyEngine", "DigittyVision", "DigittyTraining", "DigittyDownload", "DigittyONNX", "DigittyTerminal",
+                "DigittyServer", "DigittyTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorFlags
         ),
         // What every test target shares: the repository and ../shared, prerequisites (a skip, or a failure
         // under CI=true), the project's Python (.venv), the built binary, a local file server.
-        .target(name: "DigittyTestSupport", path: "Tests/DigittyTestSupport"),
+        .target(name: "DigittyTestSupport", dependencies: ["DigittyVision"], path: "Tests/DigittyTestSupport"),
         .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "DigittyTestSupport"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine", "DigittyTestSupport"]),
-        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyTrainingTests", dependencies: ["DigittyTraining", "DigittyVision", "DigittyEngine",
+                                                                 "DigittyTestSupport"]),
+        .testTarget(name: "DigittyDownloadTests", dependencies: ["DigittyDownload", "DigittyVision", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision", "DigittyTraining",
+                                                         "DigittyDownload", "DigittyTestSupport"]),
         .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine", "DigittyTestSupport"],
                     exclude: ["Support/onnxruntime_reference.py"]),
         .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision",
                                                                  "DigittyTestSupport"]),
         .testTarget(name: "DigittyServerTests", dependencies: [
             "DigittyTestSupport",
-            "DigittyServer", "DigittyTracking", "DigittyTerminal", "DigittyEngine", "DigittyVision", "DigittyONNX",
+            "DigittyServer", "DigittyTracking", "DigittyTerminal", "DigittyTraining", "DigittyEngine", "DigittyVision", "DigittyONNX",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

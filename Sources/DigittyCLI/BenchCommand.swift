@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyTraining
 import DigittyVision
 import Foundation
 

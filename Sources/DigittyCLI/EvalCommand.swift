@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyTraining
 import Foundation
 
 /// `digitty eval`: a model's accuracy on the MNIST test set, per class, its confusion matrix, and the test

@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let catalog: ModelCatalog
         do {
-            catalog = try ModelCatalog.load(paths: models)
+            catalog = try ModelCatalog.load(paths: models.isEmpty ? ModelLocator.defaultModel().map { [$0.path] } ?? [] : models)
         } catch {
             throw CLIError("\(error)")
         }

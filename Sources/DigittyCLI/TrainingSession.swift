@@ -1,5 +1,6 @@
 import DigittyEngine
 import DigittyTracking
+import DigittyTraining
 import DigittyVision
 import Foundation
 

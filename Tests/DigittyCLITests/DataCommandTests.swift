@@ -1,3 +1,4 @@
+import DigittyDownload
 import DigittyTestSupport
 import DigittyVision
 import Foundation

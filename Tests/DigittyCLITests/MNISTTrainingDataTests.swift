@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyDownload
 import DigittyTestSupport
 import DigittyVision
 import Foundation

@@ -8,7 +8,7 @@ import Testing
     @Test func corruptModelFilesGiveOneLineErrors() throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let valid = try Data(contentsOf: try #require(ModelLocator.defaultModel()))
+        let valid = try Data(contentsOf: Repository.defaultModel)
         let cases: [(String, Data)] = [
             ("empty", Data()),
             ("truncated", valid.prefix(valid.count / 2)),

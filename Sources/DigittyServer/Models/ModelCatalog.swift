@@ -28,13 +28,11 @@ public struct ModelCatalog: Sendable {
         self.byName = byName
     }
 
-    /// Loads model files (native `.safetensors` or `.onnx`), or the default model when `paths` is empty.
+    /// Loads model files (native `.safetensors` or `.onnx`); the first is the default. Which files to serve is
+    /// the caller's policy (the CLI names the shipped default model when none is given).
     public static func load(paths: [String]) throws(ModelCatalogError) -> ModelCatalog {
-        var urls = paths.map { URL(fileURLWithPath: $0) }
-        if urls.isEmpty {
-            guard let url = ModelLocator.defaultModel() else { throw .noDefaultModel }
-            urls = [url]
-        }
+        let urls = paths.map { URL(fileURLWithPath: $0) }
+        guard !urls.isEmpty else { throw .noDefaultModel }
         var models: [any ImageClassifier] = []
         for url in urls { models.append(try loadModel(at: url)) }
         return try ModelCatalog(models: models)

@@ -13,7 +13,7 @@ struct MNISTAgreementTests {
           Prerequisite.all(.mnist, .defaultModel).trait, .tags(.slow))
     func tenThousandDigits() async throws {
         try Prerequisite.all(.mnist, .defaultModel).require()
-        let model = try ModelFile.load(contentsOf: try #require(ModelLocator.defaultModel()))
+        let model = try ModelFile.load(contentsOf: Repository.defaultModel)
         let test = try MNISTDataset.load(directory: Self.mnist, split: .test)
         #expect(test.count == 10_000)
         let server = try await TestServer(models: [model])

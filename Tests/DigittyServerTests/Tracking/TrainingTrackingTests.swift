@@ -1,5 +1,6 @@
 import DigittyEngine
 import DigittyTestSupport
+import DigittyTraining
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -20,7 +20,7 @@ struct WebPageTests {
           prerequisite.trait, .tags(.slow))
     func drawPredictClear() async throws {
         // The shipped default model recognises what is drawn; without it, two small models still exercise the page.
-        let realModel = ModelLocator.defaultModel().flatMap { try? ModelFile.load(contentsOf: $0) }
+        let realModel = try? ModelFile.load(contentsOf: Repository.defaultModel)
         var models: [any ImageClassifier] = try TestModels.pair()
         if let realModel { models.insert(realModel, at: 0) }
         let server = try await TestServer(models: models)

@@ -57,7 +57,7 @@ struct PipelineAccuracyTests {
 
     @Test(arguments: Placement.allCases)
     func mnistDigitsDrawnWithTheMouseAreRead(placement: Placement) throws {
-        let url = try #require(ModelLocator.defaultModel())
+        let url = Repository.defaultModel
         let reader = DigitReader(model: try ModelFile.load(contentsOf: url))
         try Prerequisite.all(.mnist, .defaultModel).require()
         let mnist = try MNISTTestDigits.load(limit: Self.first + Self.digits)

@@ -21,7 +21,7 @@ struct TmuxEndToEndTests {
     }
 
     private func defaultModel() throws -> URL {
-        let url = try #require(ModelLocator.defaultModel(), "no default model in Models/")
+        let url = Repository.defaultModel
         try #require(FileManager.default.fileExists(atPath: url.path), "no default model at \(url.path)")
         return url
     }

@@ -128,7 +128,7 @@ import Testing
     func erasingTheMostSalientPixelsHurtsMostWithTheShippedModel() throws {
         try Prerequisite.mnist.require()
         let mnist = try #require(SharedData.mnistTest)
-        let url = try #require(ModelLocator.defaultModel(), "the shipped default model was not found")
+        let url = Repository.defaultModel
         let reader = DigitReader(model: try ModelFile.load(contentsOf: url), preprocessing: false)
         var random = SeededRandom(seed: 7)
         var salientDrops: [Float] = [], randomDrops: [Float] = []
