@@ -55,7 +55,7 @@ import Testing
         guard ONNXRuntime.isAvailable else { return }
         var models = [try Self.builtModel()]
         if let seed = SharedData.path("models/seed_simple_rot6.onnx") {
-            models.append(try ONNXConverter.convert(try ONNXModel(contentsOf: seed)))
+            models.append(try ONNXConverter.convert(try ModelLoader.loadONNX(contentsOf: seed)))
         }
         let images: Tensor
         if let reference = try SeedModelTests.reference() {  // real test digits
