@@ -79,11 +79,13 @@ let package = Package(
             ],
             swiftSettings: vectorFlags
         ),
-        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
-        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine"]),
+        // The fuzz suites' shared runner: case count from FUZZ_CASES, per-case timing, one summary line.
+        .target(name: "FuzzHarness", dependencies: ["DigittyEngine"], path: "Tests/FuzzHarness"),
+        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "FuzzHarness"]),
+        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine", "FuzzHarness"]),
         .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision"]),
-        .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"],
-                    exclude: ["Support/onnxruntime_reference.py"]),
+        .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine", "FuzzHarness"],
+                    exclude: ["Support/onnxruntime_reference.py", "Support/exporter_graphs.py"]),
         .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyServerTests", dependencies: [
             "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision", "DigittyONNX",
