@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("model"), help: "A model file to serve (repeat for several; the first is the default).")
     var models: [String] = []
 
+    @OptionGroup var scalingOptions: ScalingOptions
+
     @Option(help: "Largest request body in bytes.")
     var maxBody = ServerLimits().maxBodyBytes
 
@@ -47,8 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog: ModelCatalog
+        let scaling = try scalingOptions.parsed()
         do {
-            catalog = try ModelCatalog.load(paths: models.isEmpty ? ModelLocator.defaultModel().map { [$0.path] } ?? [] : models)
+            catalog = try ModelCatalog.load(paths: models.isEmpty ? ModelLocator.defaultModel().map { [$0.path] } ?? [] : models,
+                                            scaling: scaling)
         } catch {
             throw CLIError("\(error)")
         }

@@ -55,7 +55,7 @@ import Testing
     @Test(Prerequisite.all(ONNXRuntime.prerequisite, .seedModel, .mnist).trait)
     func onnxRuntimeRunsExportsLikeDigitty() throws {
         let reference = try SeedModelTests.reference()  // real test digits; requires the prerequisites
-        let models = [try Self.builtModel(), try ONNXConverter.convert(try ONNXModel(contentsOf: Repository.seedModel))]
+        let models = [try Self.builtModel(), try ONNXConverter.convert(try ModelLoader.loadONNX(contentsOf: Repository.seedModel))]
         let images = Tensor(shape: [500, 28, 28, 1], scalars: Array(reference.images.scalars.prefix(500 * 784)))
         let directory = Repository.temporaryDirectory("onnx")
         defer { try? FileManager.default.removeItem(at: directory) }

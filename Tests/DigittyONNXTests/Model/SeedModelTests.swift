@@ -41,7 +41,7 @@ import Testing
         #expect(reference.labels.count == 10_000)
         let loaded = try ModelLoader.load(contentsOf: url)
         #expect(loaded is SequentialModel, "the seed model converts to a native sequential model")
-        let graph = try ONNXModel(contentsOf: url)
+        let graph = try ModelLoader.loadONNX(contentsOf: url)
         let reportedLabels = Self.labels(reference.probabilities)
         let orAccuracy = Double(zip(reportedLabels, reference.labels).filter { $0 == $1 }.count) / Double(reference.labels.count)
         for (kind, model) in [("native (converted)", loaded), ("graph executor", graph as any ImageClassifier)] {
@@ -60,7 +60,7 @@ import Testing
     @Test func convertedPredictionsEqualTheGraphExecutors() throws {
         try Prerequisite.seedModel.require()
         let url = Self.seed
-        let graph = try ONNXModel(contentsOf: url)
+        let graph = try ModelLoader.loadONNX(contentsOf: url)
         let native = try ONNXConverter.convert(graph)
         #expect(native.specs.map(\.typeName) == ["conv2d", "relu", "maxpool2d", "flatten", "dense", "relu", "dense", "softmax"])
         var state: UInt64 = 42

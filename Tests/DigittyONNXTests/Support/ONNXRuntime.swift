@@ -4,8 +4,8 @@ import Foundation
 /// ONNX Runtime, driven through `onnxruntime_reference.py` with the project's Python (`.ci/setup tests` installs
 /// onnxruntime and numpy into .venv).
 enum ONNXRuntime {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("onnxruntime_reference.py")
+    static let support = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let script = support.appendingPathComponent("onnxruntime_reference.py")
 
     /// Python with onnxruntime and numpy.
     static let prerequisite = Python.prerequisite(["onnxruntime", "numpy"])
@@ -13,6 +13,11 @@ enum ONNXRuntime {
     /// Runs the reference script with arguments; throws with its stderr on failure.
     static func reference(_ arguments: [String]) throws {
         try Python.run([script.path] + arguments)
+    }
+
+    /// Runs another script in this folder.
+    static func runScript(_ name: String, _ arguments: [String]) throws {
+        try Python.run([support.appendingPathComponent(name).path] + arguments)
     }
 
     /// Float32 little-endian values from a file.
