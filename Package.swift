@@ -1,17 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The hot loops are written with SIMD types; let the compiler use AVX2 and FMA for them, and optimise them
-/// in debug builds too (unoptimised SIMD code is ~150× slower, which would make the tests crawl).
-/// `-fno-math-errno` lets `squareRoot()` of a SIMD vector compile to one vector instruction: with C's errno
-/// rules each lane became a scalar square root with a library-call fallback (Adam's update was 3× slower).
-#if arch(x86_64)
-let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-fno-math-errno"]),
-                                   .unsafeFlags(["-O"], .when(configuration: .debug))]
-#else
-let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
-#endif
-
 let package = Package(
     name: "digitty",
     platforms: [.macOS(.v14)],
@@ -34,17 +23,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
+        // The engine's hot loops in C, compiled for several instruction sets and chosen at run time (no build flags).
+        .target(name: "CDigittyKernels", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // The CNN engine: tensors, layers, inference, training, model files. No UI.
-        .target(name: "DigittyEngine", swiftSettings: vectorFlags),
+        .target(name: "DigittyEngine", dependencies: ["CDigittyKernels"]),
         // zlib, for gzip'd MNIST files and PNG images.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
-        .target(name: "DigittyVision", dependencies: ["DigittyEngine", "CZlib"], swiftSettings: vectorFlags),
+        .target(name: "DigittyVision", dependencies: ["DigittyEngine", "CZlib"]),
         // ONNX interop: import and run ONNX graphs, convert them to native models, export native models.
         .target(
             name: "DigittyONNX",
-            dependencies: ["DigittyEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            swiftSettings: vectorFlags
+            dependencies: ["DigittyEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // ncursesw, behind a C shim (its macros and globals do not import into Swift).
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
@@ -76,10 +66,9 @@ let package = Package(
             dependencies: [
                 "DigittyEngine", "DigittyVision", "DigittyONNX", "DigittyTerminal", "DigittyServer", "DigittyTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: vectorFlags
+            ]
         ),
-        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine"]),
+        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "CDigittyKernels"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine"]),
         .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"],
