@@ -1,17 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The hot loops are written with SIMD types; let the compiler use AVX2 and FMA for them, and optimise them
-/// in debug builds too (unoptimised SIMD code is ~150× slower, which would make the tests crawl).
-/// `-fno-math-errno` lets `squareRoot()` of a SIMD vector compile to one vector instruction: with C's errno
-/// rules each lane became a scalar square root with a library-call fallback (Adam's update was 3× slower).
-#if arch(x86_64)
-let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-fno-math-errno"]),
-                                   .unsafeFlags(["-O"], .when(configuration: .debug))]
-#else
-let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
-#endif
-
 let package = Package(
     name: "digitty",
     platforms: [.macOS(.v14)],
@@ -35,21 +24,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
+        // The engine's hot loops in C, compiled for several instruction sets and chosen at run time (no build flags).
+        .target(name: "CDigittyKernels", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // The inference engine: tensors, layers, kernels, models, model files. No UI, no training, no I/O policy.
-        .target(name: "DigittyEngine", swiftSettings: vectorFlags),
+        .target(name: "DigittyEngine", dependencies: ["CDigittyKernels"]),
         // zlib, for gzip'd MNIST files and PNG images.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Images, MNIST files, the pen, MNIST-style preprocessing, and the one reader: image in, verdict out.
-        .target(name: "DigittyVision", dependencies: ["DigittyEngine", "CZlib"], swiftSettings: vectorFlags),
+        .target(name: "DigittyVision", dependencies: ["DigittyEngine", "CZlib"]),
         // Training: trainable layers, the trainer, optimizers, checkpoints, augmentation.
-        .target(name: "DigittyTraining", dependencies: ["DigittyEngine", "DigittyVision"], swiftSettings: vectorFlags),
+        .target(name: "DigittyTraining", dependencies: ["DigittyEngine", "DigittyVision", "CDigittyKernels"]),
         // Downloading MNIST over HTTP, each file verified by SHA-256 (the only networking besides tracking).
         .target(name: "DigittyDownload", dependencies: ["DigittyVision"]),
         // ONNX interop: import and run ONNX graphs, convert them to native models, export native models.
         .target(
             name: "DigittyONNX",
-            dependencies: ["DigittyEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            swiftSettings: vectorFlags
+            dependencies: ["DigittyEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // ncursesw, behind a C shim (its macros and globals do not import into Swift).
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
@@ -82,13 +72,12 @@ let package = Package(
                 "DigittyEngine", "DigittyVision", "DigittyTraining", "DigittyDownload", "DigittyONNX", "DigittyTerminal",
                 "DigittyServer", "DigittyTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: vectorFlags
+            ]
         ),
         // What every test target shares: the repository and ../shared, prerequisites (a skip, or a failure
         // under CI=true), the project's Python (.venv), the built binary, a local file server, the fuzz campaign.
         .target(name: "DigittyTestSupport", dependencies: ["DigittyVision"], path: "Tests/DigittyTestSupport"),
-        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "CDigittyKernels", "DigittyTestSupport"]),
         .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine", "DigittyTestSupport"]),
         .testTarget(name: "DigittyTrainingTests", dependencies: ["DigittyTraining", "DigittyVision", "DigittyEngine",
                                                                  "DigittyTestSupport"]),

@@ -1,3 +1,4 @@
+import CDigittyKernels
 import DigittyEngine
 import Foundation
 
@@ -103,23 +104,7 @@ struct ParameterUpdate: Sendable {
             // inputs a ReLU silences) would otherwise sink there and slow every later step. The update they
             // would make is below 1e-33, far under the resolution of any weight.
             let m = state.base + offset, v = state.base + self.count + offset
-            var index = 0
-            while index + 8 <= count {
-                let g = Self.load(gradient + index)
-                let newM = Self.flushSubnormals(Self.load(m + index) + (g - Self.load(m + index)) * b1)
-                let newV = Self.flushSubnormals(Self.load(v + index) + (g * g - Self.load(v + index)) * b2)
-                Self.store(newM, m + index)
-                Self.store(newV, v + index)
-                Self.store(Self.load(weights + index) - alpha * newM / (newV.squareRoot() + eps), weights + index)
-                index += 8
-            }
-            while index < count {
-                let g = gradient[index]
-                m[index] = Self.flushSubnormal(m[index] + (g - m[index]) * b1)
-                v[index] = Self.flushSubnormal(v[index] + (g * g - v[index]) * b2)
-                weights[index] -= alpha * m[index] / (v[index].squareRoot() + eps)
-                index += 1
-            }
+            dk_adam(InstructionSet.best, weights, gradient, m, v, count, alpha, b1, b2, eps)
         case let .sgd(mu, lr):
             // Keras: velocity = momentum · velocity − lr · g; w += velocity.
             let velocity = state.base + offset
@@ -136,18 +121,6 @@ struct ParameterUpdate: Sendable {
                 index += 1
             }
         }
-    }
-
-    /// `values` with every subnormal lane (and −0) replaced by zero.
-    @inline(__always)
-    static func flushSubnormals(_ values: SIMD8<Float>) -> SIMD8<Float> {
-        let tiny = SIMD8<Float>(repeating: .leastNormalMagnitude)
-        return values.replacing(with: 0, where: (values .< tiny) .& (values .> -tiny))
-    }
-
-    @inline(__always)
-    static func flushSubnormal(_ value: Float) -> Float {
-        abs(value) < .leastNormalMagnitude ? 0 : value
     }
 
     @inline(__always)

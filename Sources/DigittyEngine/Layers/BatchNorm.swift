@@ -58,3 +58,30 @@ public struct BatchNorm: Layer {
         return output
     }
 }
+
+extension BatchNorm {
+    /// `conv` followed by this layer as one convolution: each filter's weights and bias scaled by `scale`, the
+    /// bias shifted by `shift` (`gamma · (w·x + b − mean) / sqrt(variance + ε) + beta`). The inference plan runs
+    /// it in place of the two layers, so that ReLU and pooling fuse with the convolution again; the ONNX export
+    /// writes it as one node.
+    package func folded(into conv: Conv2D) throws(ModelError) -> Conv2D {
+        try Conv2D(weight: scaledColumns(conv.weight), bias: shiftedBias(conv.bias),
+                   stride: conv.stride, padding: conv.padding)
+    }
+
+    /// `dense` followed by this layer as one dense layer, as `folded(into:)` a convolution.
+    package func folded(into dense: Dense) throws(ModelError) -> Dense {
+        try Dense(weight: scaledColumns(dense.weight), bias: shiftedBias(dense.bias))
+    }
+
+    /// A weight whose last dimension is this layer's channels, each column scaled by its channel's `scale`.
+    private func scaledColumns(_ weight: Tensor) -> Tensor {
+        var scaled = weight
+        for index in scaled.scalars.indices { scaled.scalars[index] *= scale[index % channels] }
+        return scaled
+    }
+
+    private func shiftedBias(_ bias: Tensor) -> Tensor {
+        Tensor(shape: bias.shape, scalars: (0..<channels).map { bias.scalars[$0] * scale[$0] + shift[$0] })
+    }
+}

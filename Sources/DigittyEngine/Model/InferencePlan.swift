@@ -1,5 +1,6 @@
-/// A model's layers as the engine runs them: neighbours fused where that saves a pass over memory
-/// (Conv2D + ReLU + 2×2 MaxPool, Conv2D + ReLU, Dense + ReLU), Dropout dropped, batches split across cores.
+/// A model's layers as the engine runs them: BatchNorm folded into the Conv2D or Dense before it, neighbours
+/// fused where that saves a pass over memory (Conv2D + ReLU + 2×2 MaxPool, Conv2D + ReLU, Dense + ReLU),
+/// Dropout dropped, batches split across cores.
 struct InferencePlan: Sendable {
     enum Step: Sendable {
         case layer(any Layer)
@@ -10,6 +11,7 @@ struct InferencePlan: Sendable {
     let steps: [Step]
 
     init(layers: [any Layer]) {
+        let layers = Self.foldingBatchNorms(layers)
         var steps: [Step] = []
         var index = 0
         func spec(at offset: Int) -> LayerSpec? { index + offset < layers.count ? layers[index + offset].spec : nil }
@@ -34,6 +36,26 @@ struct InferencePlan: Sendable {
             }
         }
         self.steps = steps
+    }
+
+    /// The layers with each BatchNorm that follows a Conv2D or Dense folded into it (same outputs up to rounding).
+    private static func foldingBatchNorms(_ layers: [any Layer]) -> [any Layer] {
+        var folded: [any Layer] = []
+        for layer in layers {
+            if let norm = layer as? BatchNorm, let previous = folded.last {
+                // The model's shapes were checked, so the channels match and folding cannot fail.
+                if let conv = previous as? Conv2D, let merged = try? norm.folded(into: conv) {
+                    folded[folded.count - 1] = merged
+                    continue
+                }
+                if let dense = previous as? Dense, let merged = try? norm.folded(into: dense) {
+                    folded[folded.count - 1] = merged
+                    continue
+                }
+            }
+            folded.append(layer)
+        }
+        return folded
     }
 
     /// Images per piece of a batch: small enough that a piece's activations stay in cache.

@@ -26,11 +26,20 @@ public enum ONNXExporter {
         func toChannelsLast() {
             if channelsFirst { current = builder.add("Transpose", [current], ["perm": .ints([0, 2, 3, 1])]); channelsFirst = false }
         }
+        // A BatchNorm right after a Conv2D or Dense is folded into its weights, as the engine runs it.
+        func foldedNorm(after index: Int) -> BatchNorm? {
+            index + 1 < model.layers.count ? model.layers[index + 1] as? BatchNorm : nil
+        }
         for (index, layer) in model.layers.enumerated() {
             let inputShape = model.shapes[index]
             switch layer.spec {
             case let .conv2D(_, kernel, stride, padding):
-                guard let conv = layer as? Conv2D, let w = conv.weight.scalars as [Float]? else { throw unsupported(layer) }
+                guard var conv = layer as? Conv2D else { throw unsupported(layer) }
+                if let norm = foldedNorm(after: index) {
+                    guard let folded = try? norm.folded(into: conv) else { throw unsupported(norm) }
+                    conv = folded
+                }
+                let w = conv.weight.scalars
                 toChannelsFirst()
                 let (kh, kw, channels, filters) = (conv.weight.shape[0], conv.weight.shape[1], conv.weight.shape[2], conv.weight.shape[3])
                 var oihw = [Float](repeating: 0, count: w.count)
@@ -54,7 +63,11 @@ public enum ONNXExporter {
                 current = builder.add("Flatten", [current], ["axis": .int(1)])
                 channelsFirst = false
             case .dense:
-                guard let dense = layer as? Dense else { throw unsupported(layer) }
+                guard var dense = layer as? Dense else { throw unsupported(layer) }
+                if let norm = foldedNorm(after: index) {
+                    guard let folded = try? norm.folded(into: dense) else { throw unsupported(norm) }
+                    dense = folded
+                }
                 toChannelsLast()
                 let weight = builder.constant(ONNXTensor(dense.weight), "layers.\(index).weight")
                 let bias = builder.constant(ONNXTensor(dense.bias), "layers.\(index).bias")
@@ -73,6 +86,7 @@ public enum ONNXExporter {
                 current = builder.add("Softmax", [current], ["axis": .int(-1)])
             case let .batchNorm(epsilon):
                 guard let norm = layer as? BatchNorm else { throw unsupported(layer) }
+                if index > 0, model.layers[index - 1] is Conv2D || model.layers[index - 1] is Dense { continue }
                 if inputShape.count == 3 { toChannelsFirst() }
                 guard inputShape.count == 3 || inputShape.count == 1 else { throw unsupported(layer) }
                 let parameters = [norm.gamma, norm.beta, norm.mean, norm.variance].enumerated().map { offset, tensor in

@@ -1,9 +1,12 @@
 import Testing
 @testable import DigittyEngine
+import CDigittyKernels
 
 @Suite struct MatrixMultiplyTests {
-    /// Sizes that cover the four-row blocks, leftover rows, 16-wide column blocks and leftover columns.
-    @Test(arguments: [(1, 5, 10), (3, 7, 16), (4, 9, 33), (9, 64, 128), (13, 100, 37), (64, 300, 128)])
+    /// Sizes that cover the four-row blocks, leftover rows, 16-wide column blocks and leftover columns, and
+    /// empty products, on every instruction set this machine runs.
+    @Test(arguments: [(1, 5, 10), (3, 7, 16), (4, 9, 33), (9, 64, 128), (13, 100, 37), (64, 300, 128), (4, 0, 20),
+                      (5, 3000, 70)])
     func matchesReference(m: Int, k: Int, n: Int) {
         var random = TestRandom(seed: UInt64(m * 1000 + k * 10 + n))
         let a = random.tensor([m, k], zeroFraction: 0.4).scalars
@@ -15,7 +18,14 @@ import Testing
                 MatrixMultiply.parallelMultiply(a, b, into: out.baseAddress!, m: m, k: k, n: n, bias: useBias ? bias : nil)
             }
             let expected = Reference.matrixProduct(a, b, m: m, k: k, n: n, bias: useBias ? bias : nil)
-            #expect(maxDifference(c, expected) < 1e-4)
+            #expect(maxDifference(c, expected) < 1e-4 * Float(k + 1).squareRoot())
+            for set in InstructionSet.supported {
+                c.withUnsafeMutableBufferPointer { out in
+                    MatrixMultiply.multiply(a, b, into: out.baseAddress!, m: m, k: k, n: n, bias: useBias ? bias : nil,
+                                            on: set)
+                }
+                #expect(maxDifference(c, expected) < 1e-4 * Float(k + 1).squareRoot(), "set \(set.rawValue)")
+            }
         }
     }
 
