@@ -85,7 +85,7 @@ let package = Package(
                     exclude: ["Support/onnxruntime_reference.py"]),
         .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
         .testTarget(name: "DigittyServerTests", dependencies: [
-            "DigittyServer", "DigittyTracking", "DigittyEngine", "DigittyVision", "DigittyONNX",
+            "DigittyServer", "DigittyTracking", "DigittyTerminal", "DigittyEngine", "DigittyVision", "DigittyONNX",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -39,7 +39,8 @@ struct ConvertCommand: AsyncParsableCommand {
         var provenance = native.provenance
         provenance.notes = [model.provenance.notes, "converted from \(url.lastPathComponent) by digitty convert"]
             .compactMap { $0 }.joined(separator: "; ")
-        native = try SequentialModel(name: native.name, input: native.input, layers: native.layers, provenance: provenance)
+        native = try SequentialModel(name: native.name, input: native.input, layers: native.layers, provenance: provenance,
+                                     calibration: native.calibration)
         do {
             try ModelFile.save(native, to: URL(fileURLWithPath: destination))
         } catch {

@@ -52,9 +52,9 @@ import Testing
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.contains(": 1") == true)
         #expect(lines.filter { $0.hasSuffix("%") }.count == 10)
-        #expect(lines.contains { $0.hasPrefix(">1 █") })
+        #expect(lines.contains { $0.hasPrefix("▶ 1 █") })
         let ascii = try DigittyProcess.run(["predict", url.path], environment: ["LANG": "C", "LC_ALL": "C"])
-        #expect(ascii.stdout.contains(">1 #"))
+        #expect(ascii.stdout.contains("> 1 #"))
         #expect(!ascii.stdout.contains("█"))
     }
 

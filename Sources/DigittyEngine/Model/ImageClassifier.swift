@@ -7,6 +7,8 @@ public protocol ImageClassifier: Sendable {
     var input: InputSpec { get }
     /// What the model is and where it came from.
     var provenance: ModelProvenance { get }
+    /// How raw outputs become calibrated probabilities and a verdict (identity when the file records none).
+    var calibration: Calibration { get }
     /// Class probabilities for a batch of images.
     ///
     /// - Parameter images: `[batch, height, width, 1]` grey pixels in 0…1 (ink 1, background 0), with

@@ -6,6 +6,7 @@ public struct SequentialModel: ImageClassifier {
     public let input: InputSpec
     public let layers: [any Layer]
     public let provenance: ModelProvenance
+    public let calibration: Calibration
     /// The per-sample shape after each layer (`shapes[0]` is the input, `shapes.last` the output).
     public let shapes: [[Int]]
     /// How the layers are run.
@@ -13,7 +14,11 @@ public struct SequentialModel: ImageClassifier {
 
     /// Builds a model and checks that every layer accepts the previous layer's output.
     public init(name: String, input: InputSpec = .mnist, layers: [any Layer],
-                provenance: ModelProvenance = ModelProvenance()) throws(ModelError) {
+                provenance: ModelProvenance = ModelProvenance(),
+                calibration: Calibration = Calibration()) throws(ModelError) {
+        guard calibration.isValid else {
+            throw .invalidParameter("calibration \(calibration) is out of range (temperature > 0, thresholds in 0…1)")
+        }
         guard input.height > 0, input.width > 0,
               Tensor.elementCount(input.sampleShape) == input.height * input.width else {
             throw .shapeMismatch("input shape \(input.sampleShape) does not hold a \(input.height)×\(input.width) image")
@@ -30,13 +35,14 @@ public struct SequentialModel: ImageClassifier {
         self.input = input
         self.layers = layers
         self.provenance = provenance
+        self.calibration = calibration
         self.shapes = shapes
         plan = InferencePlan(layers: layers)
     }
 
     /// Builds a model from its architecture and a lookup of weights named `layers.<index>.<parameter>`.
     public init(name: String, input: InputSpec = .mnist, specs: [LayerSpec],
-                provenance: ModelProvenance = ModelProvenance(),
+                provenance: ModelProvenance = ModelProvenance(), calibration: Calibration = Calibration(),
                 weight: (String) -> Tensor?) throws(ModelError) {
         var layers: [any Layer] = []
         var shape = input.sampleShape
@@ -54,7 +60,7 @@ public struct SequentialModel: ImageClassifier {
             }
             layers.append(layer)
         }
-        try self.init(name: name, input: input, layers: layers, provenance: provenance)
+        try self.init(name: name, input: input, layers: layers, provenance: provenance, calibration: calibration)
     }
 
     /// The architecture, layer by layer.

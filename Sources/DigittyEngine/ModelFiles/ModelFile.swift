@@ -11,6 +11,7 @@ import Foundation
 /// | `architecture` | JSON array of layers, e.g. `[{"type":"conv2d","filters":32,"kernel_size":3,…}, …]` |
 /// | `input` | JSON `InputSpec` (size, scaling, sample shape, preprocessing) |
 /// | `provenance` | JSON `ModelProvenance` (training, data, accuracy, date) |
+/// | `calibration` | JSON `Calibration` (temperature, verdict thresholds); optional, identity when absent |
 ///
 /// Weights are F32 tensors named `layers.<index>.<parameter>`, so the file opens in Python's `safetensors`.
 public enum ModelFile {
@@ -50,13 +51,16 @@ public enum ModelFile {
         let provenance: ModelProvenance = try metadata["provenance"].map { text throws(ModelFileError) in
             try decodeJSON(text, key: "provenance")
         } ?? ModelProvenance()
+        let calibration: Calibration = try metadata["calibration"].map { text throws(ModelFileError) in
+            try decodeJSON(text, key: "calibration")
+        } ?? Calibration()
         guard input.height > 0, input.width > 0, input.height <= 4096, input.width <= 4096 else {
             throw .badMetadata("input size \(input.height)×\(input.width) is out of range")
         }
         let model: SequentialModel
         do {
             model = try SequentialModel(name: metadata["name"] ?? name, input: input, specs: specs,
-                                        provenance: provenance) { file.tensors[$0] }
+                                        provenance: provenance, calibration: calibration) { file.tensors[$0] }
         } catch {
             throw .invalidModel(error.description)
         }
@@ -81,6 +85,7 @@ public enum ModelFile {
             "architecture": json(model.specs),
             "input": json(model.input),
             "provenance": json(model.provenance),
+            "calibration": json(model.calibration),
         ]
         return SafeTensors(tensors: Dictionary(uniqueKeysWithValues: model.namedWeights.map { ($0.name, $0.tensor) }),
                            metadata: metadata).serialized()

@@ -138,7 +138,8 @@ private struct Walk {
         var provenance = model.provenance
         provenance.notes = [provenance.notes, "converted from ONNX model '\(model.name)'"].compactMap { $0 }.joined(separator: "; ")
         do {
-            return try SequentialModel(name: model.name, input: input, layers: layers, provenance: provenance)
+            return try SequentialModel(name: model.name, input: input, layers: layers, provenance: provenance,
+                                       calibration: model.calibration)
         } catch {
             throw ConversionError("the native model does not fit together: \(error)")
         }

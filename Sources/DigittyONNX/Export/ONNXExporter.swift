@@ -107,7 +107,8 @@ public enum ONNXExporter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for (key, value) in [(ONNXModel.inputMetadataKey, try? encoder.encode(model.input)),
-                             (ONNXModel.provenanceMetadataKey, try? encoder.encode(model.provenance))] {
+                             (ONNXModel.provenanceMetadataKey, try? encoder.encode(model.provenance)),
+                             (ONNXModel.calibrationMetadataKey, try? encoder.encode(model.calibration))] {
             guard let value else { continue }
             var entry = Onnx_StringStringEntryProto()
             entry.key = key

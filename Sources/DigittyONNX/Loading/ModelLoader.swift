@@ -41,7 +41,8 @@ public enum ModelLoader {
                 guard let scaling, scaling != model.input.scaling else { return model }
                 var input = model.input
                 input.scaling = scaling
-                return try SequentialModel(name: model.name, input: input, layers: model.layers, provenance: model.provenance)
+                return try SequentialModel(name: model.name, input: input, layers: model.layers, provenance: model.provenance,
+                                           calibration: model.calibration)
             } catch let error as ModelFileError {
                 throw .native(path: url.path, error)
             } catch {

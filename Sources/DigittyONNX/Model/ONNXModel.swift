@@ -11,6 +11,7 @@ public struct ONNXModel: ImageClassifier {
     public let name: String
     public let input: InputSpec
     public let provenance: ModelProvenance
+    public let calibration: Calibration
     public let graph: ONNXGraph
     /// The graph input fed with images, and its declared batch size when fixed (nil when dynamic).
     let inputName: String
@@ -23,6 +24,7 @@ public struct ONNXModel: ImageClassifier {
     /// Metadata keys digitty writes into ONNX files it exports, and reads back on import.
     public static let inputMetadataKey = "digitty.input"
     public static let provenanceMetadataKey = "digitty.provenance"
+    public static let calibrationMetadataKey = "digitty.calibration"
 
     /// Wraps a decoded file. `scaling` overrides what the file records (digitty exports record it) and the
     /// default, unit (pixels / 255).
@@ -45,6 +47,9 @@ public struct ONNXModel: ImageClassifier {
             try? JSONDecoder().decode(ModelProvenance.self, from: Data($0.utf8))
         } ?? ModelProvenance(trainedWith: contents.producer.isEmpty ? nil : contents.producer,
                              notes: "imported from ONNX (IR \(contents.irVersion), opset \(graph.opset))")
+        calibration = contents.metadata[ONNXModel.calibrationMetadataKey].flatMap {
+            try? JSONDecoder().decode(Calibration.self, from: Data($0.utf8))
+        }.flatMap { $0.isValid ? $0 : nil } ?? Calibration()
         self.graph = graph
         inputName = declared.name
         fixedBatch = layout.fixedBatch

@@ -1,3 +1,4 @@
+import DigittyVision
 import HTTPTypes
 import NIOHTTP1
 

@@ -83,5 +83,6 @@ struct RenamedClassifier: ImageClassifier {
     let name: String
     var input: InputSpec { base.input }
     var provenance: ModelProvenance { base.provenance }
+    var calibration: Calibration { base.calibration }
     func probabilities(for images: Tensor) throws(ModelError) -> Tensor { try base.probabilities(for: images) }
 }

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyVision
 import Foundation
 import HTTPTypes
 import HummingbirdCore

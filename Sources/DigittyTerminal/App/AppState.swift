@@ -39,7 +39,7 @@ public struct AppState: Sendable {
     /// A one-line note: what was saved, what went wrong.
     public var message: String?
     public var modelName: String
-    public private(set) var prediction: Prediction?
+    public private(set) var prediction: Reading?
     /// The prediction no longer matches the canvas (live prediction is off).
     public private(set) var predictionIsStale = false
     /// The canvas changed and live prediction is on: predict once input is idle.
@@ -215,12 +215,12 @@ public struct AppState: Sendable {
         }
     }
 
-    /// Records the result of reading the canvas (nil for an empty canvas).
-    public mutating func showPrediction(_ result: Prediction?) {
-        prediction = result
+    /// Records what the reader made of the canvas.
+    public mutating func showPrediction(_ reading: Reading) {
+        prediction = reading.isEmpty ? nil : reading
         predictionIsStale = false
         predictionPending = false
-        if result == nil { message = "draw a digit first" }
+        if reading.isEmpty { message = "draw a digit first" }
     }
 
     /// Replaces the drawing (an opened image), keeping the old one for undo.

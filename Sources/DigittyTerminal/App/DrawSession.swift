@@ -34,7 +34,7 @@ public struct DrawSession {
         defer { terminal.stop() }
         let renderer = Renderer(capabilities: Capabilities.detect(environment: environment, terminalColours: terminal.colours))
         var state = AppState(size: terminal.size, modelName: model.name)
-        var predictor = Predictor(model: model)
+        var reader = DigitReader(model: model)
         var currentURL = modelURL?.standardizedFileURL
         var decoder = InputDecoder()
 
@@ -55,7 +55,7 @@ public struct DrawSession {
                     events = decoder.flush()
                 } else if state.predictionPending {
                     let start = DispatchTime.now().uptimeNanoseconds
-                    predict(&state, predictor)
+                    predict(&state, reader)
                     terminal.draw(renderer.render(state))
                     trace?.record("predict-draw", nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
                     continue
@@ -67,14 +67,14 @@ public struct DrawSession {
                     case .quit: return
                     case .predict:
                         let start = DispatchTime.now().uptimeNanoseconds
-                        predict(&state, predictor)
+                        predict(&state, reader)
                         terminal.draw(renderer.render(state))
                         trace?.record("predict-draw", nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
                     case let .save(path): save(&state, to: path)
                     case let .open(path): open(&state, path)
                     case .nextModel:
                         if let (next, url) = nextModel(after: currentURL, &state) {
-                            predictor = Predictor(model: next)
+                            reader = DigitReader(model: next)
                             currentURL = url
                             state.modelChanged(to: next.name)
                             state.message = "model: \(next.name)"
@@ -87,9 +87,9 @@ public struct DrawSession {
         }
     }
 
-    private func predict(_ state: inout AppState, _ predictor: Predictor) {
+    private func predict(_ state: inout AppState, _ reader: DigitReader) {
         do {
-            state.showPrediction(try predictor.predict(state.canvas))
+            state.showPrediction(try reader.read(state.canvas.image))
         } catch {
             state.cancelPendingPrediction()
             state.message = "\(error)"

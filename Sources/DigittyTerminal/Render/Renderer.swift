@@ -128,13 +128,13 @@ public struct Renderer: Sendable {
         let panel = state.layout.panel
         let wide = state.layout.mode == .wide
         let prediction = state.prediction
-        let glyphStyle = prediction.map { $0.isUnsure ? warning : accent } ?? faint
+        let glyphStyle = prediction.map { $0.verdict == .digit ? accent : warning } ?? faint
         let stale = state.predictionIsStale
 
-        // The big digit.
+        // The big digit (none for "not a digit").
         let glyphRow = panel.row + (wide ? 1 : 0)
-        if let prediction {
-            for (offset, line) in DigitGlyphs.rows(for: prediction.digit).enumerated() {
+        if let prediction, let label = prediction.label, prediction.verdict != .notADigit {
+            for (offset, line) in DigitGlyphs.rows(for: label).enumerated() {
                 let text = String(line.flatMap { $0 == "#" ? [symbols.fullBlock, symbols.fullBlock] : [" ", " "] })
                 grid.put(text, column: panel.column + 1, row: glyphRow + offset, style: stale ? faint : glyphStyle)
             }
@@ -146,13 +146,17 @@ public struct Renderer: Sendable {
         let textWidth = wide ? panel.width - previewWidth - 3 : panel.width - previewWidth - 14
         let textRow = wide ? glyphRow + DigitGlyphs.height + 1 : glyphRow
         var lines: [(String, Style)] = []
-        if let prediction {
-            let ranking = prediction.ranking
-            lines.append(("reads \(prediction.digit)", glyphStyle))
-            if prediction.isUnsure {
-                lines.append(("not sure: \(ranking[0]) or \(ranking[1])", warning))
-                lines.append((percent(prediction.confidence) + " for \(prediction.digit)", .plain))
-            } else {
+        if let prediction, let label = prediction.label {
+            switch prediction.verdict {
+            case .notADigit:
+                lines.append(("not a digit", warning))
+                lines.append(("(nearest: \(label))", faint))
+            case .unsure:
+                lines.append(("reads \(label)", glyphStyle))
+                lines.append((prediction.summary, warning))
+                lines.append((percent(prediction.confidence) + " for \(label)", .plain))
+            case .digit, .empty:
+                lines.append(("reads \(label)", glyphStyle))
                 lines.append((percent(prediction.confidence) + " sure", .plain))
             }
             if stale { lines.append(("changed: press \(symbols.enter)", warning)) }
@@ -195,32 +199,16 @@ public struct Renderer: Sendable {
 
     private func percent(_ probability: Float) -> String { String(format: "%5.1f%%", Double(probability) * 100) }
 
-    private func drawChart(_ prediction: Prediction?, stale: Bool, column: Int, row: Int, width: Int, into grid: inout TextGrid) {
-        let barWidth = max(1, width - 12)
-        let top = prediction?.digit
+    /// The chart, greyed when the prediction is stale or the verdict is "not a digit".
+    private func drawChart(_ prediction: Reading?, stale: Bool, column: Int, row: Int, width: Int, into grid: inout TextGrid) {
+        let chart = BarChart(symbols: symbols, width: max(1, width - 12))
+        let top = prediction?.label
+        let greyed = stale || prediction == nil || prediction?.verdict == .notADigit
         for digit in 0..<10 {
-            let probability = prediction?.probabilities[digit] ?? 0
-            let isTop = digit == top
-            let marker = isTop ? String(symbols.marker) : " "
-            let bar = self.bar(probability, width: barWidth)
-            let value = prediction == nil ? "     -" : percent(probability)
-            let line = marker + " \(digit) " + bar + " " + value
-            let style = stale || prediction == nil ? faint : isTop ? (prediction?.isUnsure == true ? warning : accent) : .plain
+            let line = chart.row(digit: digit, probability: prediction?.probabilities[digit], highlighted: digit == top)
+            let style = greyed ? faint : digit == top ? (prediction?.verdict == .digit ? accent : warning) : .plain
             grid.put(line, column: column, row: row + digit, style: style)
         }
-    }
-
-    /// A horizontal bar of `width` cells for a probability, in eighths of a cell where the font allows.
-    func bar(_ probability: Float, width: Int) -> String {
-        let clamped = min(max(probability.isFinite ? probability : 0, 0), 1)
-        if symbols.eighths.isEmpty {
-            let cells = Int((clamped * Float(width)).rounded())
-            return String(repeating: symbols.fullBlock, count: cells) + String(repeating: " ", count: width - cells)
-        }
-        let eighths = Int((clamped * Float(width * 8)).rounded())
-        var text = String(repeating: symbols.fullBlock, count: eighths / 8)
-        if eighths % 8 > 0 { text.append(symbols.eighths[eighths % 8 - 1]) }
-        return text + String(repeating: " ", count: max(0, width - text.count))
     }
 
     // MARK: Status, legend, help, too small

@@ -59,9 +59,9 @@ struct PredictTests {
         let png = PNG.encode(Drawings.seven())
         let plain = try await server.post(png, contentType: "image/png")
         #expect(plain.status == 200)
-        #expect(Set(plain.json.keys) == ["label", "probabilities", "model", "empty"])
+        #expect(Set(plain.json.keys) == ["verdict", "label", "probabilities", "model", "empty"])
         let declined = try await server.post(png, contentType: "image/png", path: "/predict?input=0&model=beta")
-        #expect(Set(declined.json.keys) == ["label", "probabilities", "model", "empty"])
+        #expect(Set(declined.json.keys) == ["verdict", "label", "probabilities", "model", "empty"])
         #expect(declined.json["model"] as? String == "beta")
         let asked = try await server.post(png, contentType: "image/png", path: "/predict?model=beta&input=1")
         #expect((asked.json["input"] as? [Int])?.count == 784)
@@ -82,7 +82,7 @@ struct PredictTests {
         try await server.stop()
     }
 
-    @Test("an empty drawing answers empty: true and no label")
+    @Test("an empty drawing answers verdict empty, empty: true and a null label")
     func emptyDrawing() async throws {
         let server = try await TestServer(models: try TestModels.pair())
         for answer in [
@@ -91,7 +91,8 @@ struct PredictTests {
         ] {
             #expect(answer.status == 200)
             #expect(answer.json["empty"] as? Bool == true)
-            #expect(answer.json["label"] == nil)
+            #expect(answer.json["label"] is NSNull)
+            #expect(answer.json["verdict"] as? String == "empty")
             #expect(answer.json["model"] as? String == "alpha")
         }
         try await server.stop()

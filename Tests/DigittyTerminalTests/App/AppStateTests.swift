@@ -109,7 +109,8 @@ import Testing
         #expect(!state.livePrediction)
         state.drag([(5, 5), (20, 5)])
         #expect(!state.predictionPending)
-        state.showPrediction(Prediction(probabilities: [Float](repeating: 0.1, count: 10), input: GrayImage(width: 28, height: 28), modelName: "m"))
+        state.showPrediction(Reading(model: "m", verdict: .unsure, probabilities: [Float](repeating: 0.1, count: 10),
+                                     notADigitProbability: nil, input: GrayImage(width: 28, height: 28), saliency: nil))
         state.drag([(5, 9), (20, 9)])
         #expect(state.predictionIsStale)
         state.press(.character("L"))

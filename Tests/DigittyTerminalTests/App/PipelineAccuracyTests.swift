@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyVision
 import Foundation
 import Testing
 @testable import DigittyTerminal
@@ -58,14 +59,14 @@ struct PipelineAccuracyTests {
     @Test(arguments: Placement.allCases)
     func mnistDigitsDrawnWithTheMouseAreRead(placement: Placement) throws {
         let url = try #require(ModelLocator.defaultModel())
-        let predictor = Predictor(model: try ModelFile.load(contentsOf: url))
+        let reader = DigitReader(model: try ModelFile.load(contentsOf: url))
         let mnist = try MNISTTestDigits.load(limit: Self.first + Self.digits)
         let indices = min(Self.first, mnist.count)..<mnist.count
         var correct = 0
         for index in indices {
             var state = AppState(size: TerminalSize(columns: 120, rows: 40), modelName: "default")
             Self.draw(mnist.pixels(index), placement: placement, into: &state)
-            if let prediction = try predictor.predict(state.canvas), prediction.digit == Int(mnist.labels[index]) { correct += 1 }
+            if try reader.read(state.canvas.image).label == Int(mnist.labels[index]) { correct += 1 }
         }
         let accuracy = Double(correct) / Double(max(1, indices.count))
         let split = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_SPLIT"] == "train" ? "training" : "test"

@@ -7,17 +7,19 @@ import Testing
     private let mono = Renderer(capabilities: Capabilities(unicode: true, colour: .monochrome))
     private let ascii = Renderer(capabilities: Capabilities(unicode: false, colour: .monochrome))
 
-    private func prediction(_ probabilities: [Float]) -> Prediction {
+    private func prediction(_ probabilities: [Float], verdict: Verdict? = nil) -> Reading {
         var input = GrayImage(width: 28, height: 28)
         for y in 4..<24 { input[14, y] = 1 }
-        return Prediction(probabilities: probabilities, input: input, modelName: "m")
+        let verdict = verdict ?? ((probabilities.max() ?? 0) < 0.6 ? .unsure : .digit)
+        return Reading(model: "m", verdict: verdict, probabilities: probabilities, notADigitProbability: nil,
+                       input: input, saliency: nil)
     }
 
     private func confident(_ digit: Int) -> [Float] {
         (0..<10).map { $0 == digit ? 0.973 : 0.003 }
     }
 
-    private func state(_ size: TerminalSize, prediction: Prediction? = nil) -> AppState {
+    private func state(_ size: TerminalSize, prediction: Reading? = nil) -> AppState {
         var state = AppState(size: size, modelName: "test-model")
         if let prediction {
             state.drag([(14, 4), (14, 23)])
@@ -92,11 +94,19 @@ import Testing
     }
 
     @Test func barsUseEighthsOfACell() {
-        #expect(mono.bar(0.5, width: 4) == "██  ")
-        #expect(mono.bar(1 / 16, width: 2) == "▏ ")
-        #expect(mono.bar(1, width: 3) == "███")
-        #expect(mono.bar(.nan, width: 2) == "  ")
-        #expect(ascii.bar(0.5, width: 4) == "##  ")
+        #expect(BarChart(unicode: true, width: 4).bar(0.5) == "██  ")
+        #expect(BarChart(unicode: true, width: 2).bar(1 / 16) == "▏ ")
+        #expect(BarChart(unicode: true, width: 3).bar(1) == "███")
+        #expect(BarChart(unicode: true, width: 2).bar(.nan) == "  ")
+        #expect(BarChart(unicode: false, width: 4).bar(0.5) == "##  ")
+        #expect(BarChart(unicode: false, width: 4).row(digit: 3, probability: 0.5, highlighted: true) == "> 3 ##    50.0%")
+        #expect(BarChart(unicode: true, width: 2).row(digit: 0, probability: nil, highlighted: false) == "  0         -")
+    }
+
+    @Test func saliencyArtShowsSignAndStrength() {
+        let art = SaliencyArt(unicode: false)
+        #expect(art.render([1, -1, 0.3, -0.3, 0.05, 0], width: 3) == "##~~++\n--    ")
+        #expect(SaliencyArt(unicode: true).render([0, 0], width: 2) == "    ")
     }
 
     @Test(arguments: [(79, 24), (40, 10), (80, 5), (3, 2), (0, 0)])

@@ -1,11 +1,12 @@
-/// A small, allocation-light JSON writer for the hot `/predict` answer and error bodies.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+/// A small, allocation-light JSON writer for readings (the hot `/predict` answer, `predict --json`) and
+/// error bodies.
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
     /// Writes `{…}` whose fields `body` adds.
-    mutating func object(_ body: (inout ObjectWriter) -> Void) {
+    package mutating func object(_ body: (inout ObjectWriter) -> Void) {
         var object = ObjectWriter(writer: self)
         bytes = []  // the object writer holds the only reference, so appending does not copy
         object.writer.bytes.append(UInt8(ascii: "{"))
@@ -14,7 +15,7 @@ struct JSONWriter {
         self = object.writer
     }
 
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         for unit in value.utf8 {
             switch unit {
@@ -32,25 +33,25 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    mutating func number(_ value: Float) {
+    package mutating func number(_ value: Float) {
         bytes.append(contentsOf: (value.isFinite ? "\(value)" : "0").utf8)
     }
 
-    mutating func integer(_ value: Int) {
+    package mutating func integer(_ value: Int) {
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// A byte as decimal digits, without going through a String (the 784 of a `/predict` answer add up).
-    mutating func integer(_ value: UInt8) {
+    package mutating func integer(_ value: UInt8) {
         if value >= 100 { bytes.append(0x30 + value / 100) }
         if value >= 10 { bytes.append(0x30 + value / 10 % 10) }
         bytes.append(0x30 + value % 10)
     }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    package mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
     /// Adds the fields of one object, with commas between them.
-    struct ObjectWriter {
+    package struct ObjectWriter {
         fileprivate var writer: JSONWriter
         private var first = true
 
@@ -63,10 +64,12 @@ struct JSONWriter {
             writer.bytes.append(UInt8(ascii: ":"))
         }
 
-        mutating func field(_ name: String, _ value: String) { key(name); writer.string(value) }
-        mutating func field(_ name: String, _ value: Int) { key(name); writer.integer(value) }
-        mutating func field(_ name: String, _ value: Bool) { key(name); writer.raw(value ? "true" : "false") }
-        mutating func field(_ name: String, numbers: [Float]) {
+        package mutating func field(_ name: String, _ value: String) { key(name); writer.string(value) }
+        package mutating func field(_ name: String, _ value: Int) { key(name); writer.integer(value) }
+        package mutating func field(_ name: String, _ value: Bool) { key(name); writer.raw(value ? "true" : "false") }
+        package mutating func null(_ name: String) { key(name); writer.raw("null") }
+        package mutating func field(_ name: String, number value: Float) { key(name); writer.number(value) }
+        package mutating func field(_ name: String, numbers: [Float]) {
             key(name)
             writer.bytes.append(UInt8(ascii: "["))
             for (index, value) in numbers.enumerated() {
@@ -75,7 +78,7 @@ struct JSONWriter {
             }
             writer.bytes.append(UInt8(ascii: "]"))
         }
-        mutating func field(_ name: String, integers: [UInt8]) {
+        package mutating func field(_ name: String, integers: [UInt8]) {
             key(name)
             writer.bytes.reserveCapacity(writer.bytes.count + integers.count * 4 + 2)
             writer.bytes.append(UInt8(ascii: "["))

@@ -1,4 +1,4 @@
-@testable import DigittyServer
+import DigittyVision
 import Foundation
 import Testing
 
