@@ -29,8 +29,8 @@ enum Route: Equatable {
     /// The methods the route answers (`HEAD` wherever `GET` is).
     var allowedMethods: [HTTPMethod] { self == .predict ? [.POST] : [.GET, .HEAD] }
 
-    /// Whether the route answers `method`.
-    func allows(_ method: HTTPMethod) -> Bool { allowedMethods.contains(method) }
+    /// Whether the route answers `method` (without building `allowedMethods`: it is asked on every request).
+    func allows(_ method: HTTPMethod) -> Bool { self == .predict ? method == .POST : method == .GET || method == .HEAD }
 
     /// Every known path, for the metrics' labels.
     static let paths: Set<String> = Set(["/predict", "/models", "/healthz", "/metrics"] + WebPage.assets.map(\.path))

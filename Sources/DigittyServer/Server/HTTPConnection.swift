@@ -17,8 +17,9 @@ import NIOPosix
 /// requests, is closed; a request must arrive, from its first byte to its body's end, within `requestTimeout`
 /// (else 408). When an answer closes the connection before its request was read to the end (413, 408, a
 /// malformed request), the output is closed first and the input read and dropped for up to `lingerTime`, so that
-/// the client reads the answer rather than a reset. A prediction whose image is large runs off the event loop;
-/// requests pipelined behind it wait, with reading paused, as they do while the client does not read its answers.
+/// the client reads the answer rather than a reset. A prediction whose image is large runs on NIO's thread pool
+/// (one thread per core), off the event loops; requests pipelined behind it wait, with reading paused, as they do
+/// while the client does not read its answers.
 final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
@@ -41,6 +42,8 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var queuedError: (any Error)?
     private var readHeld = false
+    /// The end of the last answer written, for closing after it has left.
+    private var lastWrite: EventLoopFuture<Void>?
     /// Set when the server shuts down or the client closed its side: no request after the current one.
     private var closeWhenDone = false
     private var isActive = false
@@ -185,7 +188,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
-            // The decoder has seen the end of the input and reported an incomplete request.
+            // The client has closed its side (the decoder has already reported a request it left incomplete).
             closeWhenDone = true
             switch state {
             case .answering, .closed: break
@@ -342,7 +345,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     /// A decoding error (a malformed request, a head over the limit) or a failed socket.
     private func fail(_ error: any Error, context: ChannelHandlerContext) {
         guard let parserError = error as? HTTPParserError else {
-            close(context: context)
+            close(context: context, now: true)
             return
         }
         switch state {
@@ -380,28 +383,21 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
         if request?.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(reply.body))), promise: nil)
         }
+        lastWrite = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         let now = NIODeadline.now()
         record(request, status: Int(reply.status.code), at: now)
         switch after {
         case .nextRequest:
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             state = .waiting
             stateStart = now
         case .discardBody:
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            var rest = request!
+            guard var rest = request else { return closeOutputAndLinger(context: context) }
             rest.prediction = nil
             state = .discarding(rest)
         case .close:
-            state = .closed
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            close(context: context)
         case .linger:
-            state = .lingering
-            stateStart = now
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-                context.close(mode: .output, promise: nil)
-            }
-            armTimer(context: context)
+            closeOutputAndLinger(context: context)
         }
     }
 
@@ -431,18 +427,25 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Closing
 
+    /// Runs `body` once the answers written so far have left (a close would drop what is still queued).
+    private func afterWrites(_ body: @escaping () -> Void) {
+        if let lastWrite { lastWrite.assumeIsolated().whenComplete { _ in body() } } else { body() }
+    }
+
+    /// Sends the client a FIN after the answers, then reads and drops its input until it closes or `lingerTime` passes.
     private func closeOutputAndLinger(context: ChannelHandlerContext) {
         state = .lingering
         stateStart = .now()
-        context.close(mode: .output, promise: nil)
+        afterWrites { context.close(mode: .output, promise: nil) }
         armTimer(context: context)
     }
 
-    private func close(context: ChannelHandlerContext) {
+    /// Closes the connection once its answers have left, or at once if `now` (a client that does not read them).
+    private func close(context: ChannelHandlerContext, now: Bool = false) {
         if case .closed = state { return }
         if case .reading(let request) = state { release(request) }
         state = .closed
-        context.close(promise: nil)
+        if now { context.close(promise: nil) } else { afterWrites { context.close(promise: nil) } }
     }
 
     /// The connection is gone: forgets the request in progress, the timer and the connection itself.
@@ -507,7 +510,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch state {
         case .waiting, .lingering:
-            close(context: context)
+            close(context: context, now: true)
         case .readingHead:
             respond(Reply(server.requestTimedOut), to: nil, then: .linger, context: context)
         case .reading(let request):

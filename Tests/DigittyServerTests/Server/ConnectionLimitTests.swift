@@ -1,4 +1,3 @@
-import DigittyEngine
 @testable import DigittyServer
 import DigittyVision
 import Foundation
@@ -80,10 +79,8 @@ struct ConnectionLimitTests {
     @Test("digitty serve raises its soft limit of open files to the hard limit",
           .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/limits"), "needs /proc/PID/limits (Linux)"))
     func openFileLimitRaised() async throws {
-        let directory = TestModels.temporaryDirectory()
+        let (directory, model) = try TestModels.alphaFile()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let model = directory.appendingPathComponent("alpha.safetensors")
-        try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: model)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // A soft limit below the hard one, as a login shell gives; `exec` keeps the process ID.

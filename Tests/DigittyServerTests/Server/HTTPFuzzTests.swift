@@ -1,4 +1,3 @@
-import DigittyEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -26,15 +25,9 @@ struct HTTPFuzzTests {
     @Test("malformed request lines, headers, chunking, bodies and slow clients get a JSON 4xx; no crash, no hang")
     func fuzz() async throws {
         let count = Int(ProcessInfo.processInfo.environment["FUZZ_CASES"] ?? "") ?? 2000
-        let directory = TestModels.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let model = directory.appendingPathComponent("alpha.safetensors")
-        try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: model)
-        let serve = try DigittyBinary(["serve", "--port", "0", "--quiet", "--model", model.path, "--max-body", "\(Self.maxBody)",
-                                       "--timeout", "1", "--first-byte-timeout", "1", "--idle-timeout", "2"])
-        #expect(try await serve.waitFor("/\n", seconds: 60), "no 'serving' line: \(serve.stdout) \(serve.stderr)")
-        let line = try #require(serve.stdout.split(separator: "\n").first { $0.hasPrefix("digitty serving") })
-        let port = try #require(Int(line.split(separator: ":").last?.dropLast() ?? ""), "\(line)")
+        let (serve, base) = try await DigittyBinary.serve(["--quiet", "--max-body", "\(Self.maxBody)", "--timeout", "1",
+                                                           "--first-byte-timeout", "1", "--idle-timeout", "2"])
+        let port = try #require(base.port)
 
         let outcomes = try await offPool { Self.run(cases: count, port: port) }
         let answering = Self.healthy(port: port)

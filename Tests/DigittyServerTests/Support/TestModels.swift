@@ -38,6 +38,14 @@ enum TestModels {
     /// `../shared` beside the package, where the MNIST files and reference models live.
     static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
+    /// Model "alpha" saved in a new temporary directory, for the tests that run the `digitty` binary.
+    static func alphaFile() throws -> (directory: URL, file: URL) {
+        let directory = temporaryDirectory()
+        let file = directory.appendingPathComponent("alpha.safetensors")
+        try ModelFile.save(try simple(name: "alpha", seed: 1), to: file)
+        return (directory, file)
+    }
+
     static func temporaryDirectory() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-server-tests-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
