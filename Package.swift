@@ -21,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
         // The engine's hot loops in C, compiled for several instruction sets and chosen at run time (no build flags).
@@ -45,17 +44,17 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal app: canvas, input decoding, layout and rendering in plain Swift; ncurses in one adapter.
         .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "DigittyTraining", "CNcursesw"]),
-        // `digitty serve`: the prediction API, the drawing page, metrics, on Hummingbird.
+        // `digitty serve`: the prediction API, the drawing page, metrics, on SwiftNIO's HTTP/1.1 codec and
+        // Hummingbird's server.
         .target(
             name: "DigittyServer",
             dependencies: [
                 "DigittyEngine", "DigittyVision", "DigittyONNX",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,7 +90,6 @@ let package = Package(
         .testTarget(name: "DigittyServerTests", dependencies: [
             "DigittyTestSupport",
             "DigittyServer", "DigittyTracking", "DigittyTerminal", "DigittyTraining", "DigittyEngine", "DigittyVision", "DigittyONNX",
-            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),

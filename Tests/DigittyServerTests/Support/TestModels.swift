@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 
 /// Models built in code for the server tests: the original "simple" shape at a small width, seeded weights.
@@ -31,4 +32,11 @@ enum TestModels {
         [try simple(name: "alpha", seed: 1), try simple(name: "beta", seed: 2)]
     }
 
+    /// Model "alpha" saved in a new temporary directory, for the tests that run the `digitty` binary.
+    static func alphaFile() throws -> (directory: URL, file: URL) {
+        let directory = Repository.temporaryDirectory("server")
+        let file = directory.appendingPathComponent("alpha.safetensors")
+        try ModelFile.save(try simple(name: "alpha", seed: 1), to: file)
+        return (directory, file)
+    }
 }

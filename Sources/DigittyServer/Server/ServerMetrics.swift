@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import Prometheus
 
 /// The server's Prometheus metrics: requests by endpoint and status, latency histogram, predictions by
@@ -8,6 +7,10 @@ public struct ServerMetrics: Sendable {
     /// The registry `GET /metrics` exports.
     public let registry = PrometheusCollectorRegistry()
     let inFlight: Gauge
+    /// Connections open now.
+    let connectionsOpen: Gauge
+    /// Connections closed to make room for a new one, and new ones refused for want of room.
+    let connectionsShed: Counter
 
     static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
@@ -18,9 +21,24 @@ public struct ServerMetrics: Sendable {
     public init() {
         inFlight = registry.makeGauge(descriptor: .init(namespace: "digitty", metricName: "requests_in_flight", unitName: "",
                                                         helpText: "HTTP requests being handled"))
+        connectionsOpen = registry.makeGauge(descriptor: .init(namespace: "digitty", metricName: "connections_open", unitName: "",
+                                                               helpText: "TCP connections open"))
+        connectionsShed = registry.makeCounter(descriptor: .init(namespace: "digitty", metricName: "connections_shed",
+                                                                 unitName: "total",
+                                                                 helpText: "Idle connections closed, or new ones refused, at the connection limit"))
     }
 
-    func record(method: String, path: String, status: Int, duration: Duration) {
+    /// Counts one request and its latency, labelled by `path` if it is one of `knownPaths` and by its method if it
+    /// is a standard one ("other" otherwise, so that clients cannot create unbounded label values).
+    func record(method: String, path: String, knownPaths: Set<String>, status: Int, duration: Duration) {
+        let pathLabel = knownPaths.contains(path) ? path : "other"
+        let methodLabel = Self.standardMethods.contains(method) ? method : "other"
+        count(method: methodLabel, path: pathLabel, status: status, duration: duration)
+    }
+
+    private static let standardMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]
+
+    private func count(method: String, path: String, status: Int, duration: Duration) {
         requests.handle(for: RequestKey(method: method, path: path, status: status)) {
             registry.makeCounter(descriptor: .init(namespace: "digitty", metricName: "http_requests", unitName: "total",
                                                    helpText: "HTTP requests by endpoint and status"),
@@ -65,27 +83,5 @@ final class MetricHandles<Key: Hashable & Sendable, Metric: Sendable>: @unchecke
         let handle = make()
         handles[key] = handle
         return handle
-    }
-}
-
-/// Counts every request and its latency into `ServerMetrics`, labelled by the route and method (unknown paths
-/// and methods as "other", so that clients cannot create unbounded label values).
-struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: ServerMetrics
-    let knownPaths: Set<String>
-
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        metrics.inFlight.increment()
-        defer { metrics.inFlight.decrement() }
-        let response = try await next(request, context)
-        let path = knownPaths.contains(request.uri.path) ? request.uri.path : "other"
-        let method = switch request.method {
-        case .get, .head, .post, .put, .delete, .options, .patch: request.method.rawValue
-        default: "other"
-        }
-        metrics.record(method: method, path: path, status: response.status.code, duration: ContinuousClock.now - start)
-        return response
     }
 }
