@@ -170,7 +170,7 @@ public actor ExperimentTracker {
     private func fail(_ error: any Error) {
         isEnabled = false
         let message = "warning: \(error); training goes on without MLflow logging (the run directory keeps the record)"
-        warning = message
+        warning = warning ?? message
         warn(message)
     }
 }
