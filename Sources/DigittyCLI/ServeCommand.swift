@@ -79,9 +79,13 @@ struct ServeCommand: AsyncParsableCommand {
         let server = PredictionServer(catalog: catalog, limits: limits)
         let host = self.host
         let names = catalog.names.joined(separator: ", ")
-        try await server.run(host: host, port: port, ioThreads: ioThreads, logLevel: quiet ? .warning : .info) { bound in
-            let line = "digitty serving \(names) on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+        let address = host.contains(":") ? "[\(host)]" : host
+        do {
+            try await server.run(host: host, port: port, ioThreads: ioThreads, logLevel: quiet ? .warning : .info) { bound in
+                FileHandle.standardOutput.write(Data("digitty serving \(names) on http://\(address):\(bound)/\n".utf8))
+            }
+        } catch {
+            throw CLIError("cannot serve on \(address):\(port): \(error)")  // e.g. the port is taken
         }
     }
 }

@@ -60,13 +60,16 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         }
     }
 
+    /// Reads a checkpoint; every error names the file.
     public static func load(contentsOf url: URL) throws(ModelFileError) -> TrainingCheckpoint {
-        let bytes: [UInt8]
         do {
-            bytes = Array(try Data(contentsOf: url))
+            return try decode(try FileBytes.read(url, maximumSize: Int.max, tooLarge: ""))
+        } catch let error as FileBytes.Failure {
+            throw .unreadable(path: url.path, reason: error.reason)
+        } catch let error as ModelFileError {
+            throw .unreadable(path: url.path, reason: "not a usable training checkpoint: \(error)")
         } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+            throw .unreadable(path: url.path, reason: "\(error)")
         }
-        return try decode(bytes)
     }
 }

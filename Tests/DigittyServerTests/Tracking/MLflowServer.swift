@@ -8,7 +8,9 @@ import FoundationNetworking
 #endif
 
 /// A real MLflow tracking server on a free loopback port with a SQLite store in a temporary directory,
-/// started for one test and stopped after.
+/// started for one test and stopped after. Its artifacts are served through its proxy (`mlflow-artifacts:` URIs,
+/// stored under `--artifacts-destination`), or, given `defaultArtifactRoot`, handed out as plain paths under it
+/// (`--default-artifact-root`, which the server never writes to itself).
 final class MLflowServer {
     let uri: String
     let directory: URL
@@ -17,7 +19,7 @@ final class MLflowServer {
     /// The `mlflow` command (in the project's .venv).
     static let prerequisite = Prerequisite.program("mlflow", install: "bash .ci/setup tests")
 
-    init() async throws {
+    init(defaultArtifactRoot: URL? = nil) async throws {
         try Self.prerequisite.require()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-mlflow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -29,8 +31,8 @@ final class MLflowServer {
         process.arguments = [
             "--wait", Tools.find("mlflow") ?? "mlflow", "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
             "--backend-store-uri", "sqlite:///" + directory.appendingPathComponent("mlflow.db").path,
-            "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
-        ]
+        ] + (defaultArtifactRoot.map { ["--default-artifact-root", $0.path] }
+             ?? ["--artifacts-destination", directory.appendingPathComponent("artifacts").path])
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"  // no background job workers: a plain tracking server

@@ -162,7 +162,7 @@ struct TmuxEndToEndTests {
         #expect(!shell.contains("\u{1B}"), "shell:\n\(shell)")
     }
 
-    @Test(arguments: [("TERM", SIGTERM), ("HUP", SIGHUP), ("INT", SIGINT)])
+    @Test(arguments: [("TERM", SIGTERM), ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT)])
     func signalsRestoreTheTerminal(name: String, signal: Int32) async throws {
         let session = try await start(columns: 100, rows: 30)
         let pid = try #require(try session.appProcessID(), "app process not found")
@@ -172,6 +172,22 @@ struct TmuxEndToEndTests {
         try await session.waitForAppToExit()
         #expect(try session.format("#{alternate_on}#{mouse_sgr_flag}#{mouse_button_flag}") == "000", "SIG\(name)")
         #expect(try session.format("#{cursor_flag}") == "1")
+        let shell = try session.screen()
+        #expect(!shell.contains("crashed"), "SIG\(name):\n\(shell)")
+    }
+
+    @Test func quittingWithADrawingAsksOnceAndCtrlDKeepsIt() async throws {
+        let size = TerminalSize(columns: 100, rows: 30)
+        let session = try await start(columns: size.columns, rows: size.rows)
+        try session.type(stroke(Self.one, size: size))
+        try await session.waitFor("reads 1")
+        try session.key("C-d")
+        try session.key("Escape")
+        let asked = try await session.waitFor("q again to quit")
+        #expect(asked.contains("draw here") && asked.contains("reads 1"), "screen:\n\(asked)")
+        try session.type("q")
+        try await session.waitForAppToExit()
+        #expect(try session.format("#{alternate_on}") == "0")
     }
 
     @Test func aModelThatFailsToLoadGivesOneLineAndLeavesTheTerminalClean() async throws {
