@@ -108,7 +108,7 @@ struct MLflowTrackingTests {
 
     @Test("with --default-artifact-root a path, the model is written into the run's artifact directory and the run ends FINISHED")
     func artifactRootIsAPath() async throws {
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         defer { try? FileManager.default.removeItem(at: directory) }
         let root = directory.appendingPathComponent("artifact-root")
         let mlflow = try await MLflowServer(defaultArtifactRoot: root)
@@ -137,7 +137,7 @@ struct MLflowTrackingTests {
 
     @Test("an artifact directory that cannot be written gives one warning; params, metrics and FINISHED are still logged")
     func artifactRootUnwritable() async throws {
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         defer { try? FileManager.default.removeItem(at: directory) }
         // A file stands where the artifact root's directory would be made (root may write anywhere else).
         let blocker = directory.appendingPathComponent("blocker")
