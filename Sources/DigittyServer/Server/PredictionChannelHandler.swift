@@ -44,6 +44,7 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
         let model: any ImageClassifier
         let contentType: String?
         let includingInput: Bool
+        let explain: Bool
         let closeAfterAnswer: Bool
         /// The timer for `limits.requestTimeout`, set once a read ends with the body incomplete.
         var deadline: Scheduled<Void>?
@@ -89,7 +90,7 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
                 let body = upload.body.map { Array($0.readableBytesView) } ?? []
                 let answer = Result { () throws(APIError) in
                     try server.answer(to: body, contentType: upload.contentType, model: upload.model,
-                                      includingInput: upload.includingInput)
+                                      includingInput: upload.includingInput, explain: upload.explain)
                 }
                 finish(upload, answer: answer, context: context)
             }
@@ -139,6 +140,7 @@ final class PredictionChannelHandler: ChannelDuplexHandler, RemovableChannelHand
                 if let tooLarge = server.declaredBodyTooLarge(head.headerFields) { throw tooLarge }
                 state = .receiving(Upload(start: start, model: model, contentType: head.headerFields[.contentType],
                                           includingInput: PredictionServer.asksForInput(query),
+                                          explain: PredictionServer.asksForExplanation(query),
                                           closeAfterAnswer: closeAfterAnswer))
             } catch {
                 server.limiter.release()

@@ -95,23 +95,30 @@ public struct PredictionServer: Sendable {
         let model = try model(named: query["model"].map(String.init))
         let body = try await collectBody(of: request, on: channel)
         return json(try answer(to: body, contentType: request.headers[.contentType], model: model,
-                               includingInput: Self.asksForInput(query)))
+                               includingInput: Self.asksForInput(query), explain: Self.asksForExplanation(query)))
     }
 
     /// The JSON answer of `model` to a `/predict` body with the `Content-Type` header `contentType`; with the
-    /// 28×28 image the model saw if `includingInput`.
+    /// 28×28 image the model saw if `includingInput`; with that image and the saliency map if `explain`.
     func answer(to body: [UInt8], contentType: String?, model: any ImageClassifier,
-                includingInput: Bool) throws(APIError) -> [UInt8] {
+                includingInput: Bool, explain: Bool = false) throws(APIError) -> [UInt8] {
         let image = try ImageRequest.image(from: body, contentType: contentType.map(Self.mediaType), limits: limits)
-        let prediction = try Prediction.run(model, on: image)
+        let prediction = try Prediction.run(model, on: image, explain: explain)
         metrics.recordPrediction(model: model.name, empty: prediction.isEmpty)
-        return prediction.json(includingInput: includingInput)
+        return prediction.json(includingInput: includingInput || explain)
     }
 
     /// Whether a `/predict` request's query asks for the model's input image in the answer (`?input=1` or
     /// `?input=true`).
     static func asksForInput(_ query: FlatDictionary<Substring, Substring>) -> Bool {
         let value = query["input"]
+        return value == "1" || value == "true"
+    }
+
+    /// Whether a `/predict` request's query asks why (`?explain=1` or `?explain=true`): the answer then adds the
+    /// model's input image and the saliency map on it.
+    static func asksForExplanation(_ query: FlatDictionary<Substring, Substring>) -> Bool {
+        let value = query["explain"]
         return value == "1" || value == "true"
     }
 

@@ -154,4 +154,28 @@ import Testing
         print("saliency faithfulness: erasing the top 20% of ink lowers p(label) by \(salient), 20% at random by \(chance)")
         #expect(salient > 0.4 && salient > 3 * chance, "top: \(salient), random: \(chance)")
     }
+
+    /// The erasure found for the runner-up does make the model read the runner-up, and erasing ink can never
+    /// make it read the digit it reads already.
+    @Test(.enabled(if: SharedData.hasMNIST || ProcessInfo.processInfo.environment["CI"] == "true",
+                   "needs MNIST in ../shared/data/mnist"))
+    func erasingWhatTheMapNamesGivesTheRunnerUp() throws {
+        let mnist = try #require(SharedData.mnistTest, "MNIST test set not found in \(SharedData.mnistDirectory.path)")
+        let url = try #require(ModelLocator.defaultModel(), "the shipped default model was not found")
+        let reader = DigitReader(model: try ModelFile.load(contentsOf: url), preprocessing: false)
+        var found = 0
+        for index in 0..<20 {
+            let image = mnist.image(at: index)
+            let reading = try reader.read(image)
+            let label = try #require(reading.label), runnerUp = try #require(reading.runnerUp)
+            #expect(try reader.erasure(of: image, toRead: label) == nil)
+            guard let pixels = try reader.erasure(of: image, toRead: runnerUp) else { continue }
+            found += 1
+            var erased = image
+            for pixel in pixels { erased.pixels[pixel] = 0 }
+            #expect(try reader.read(erased).label == runnerUp, "digit \(index)")
+            #expect(pixels.allSatisfy { image.pixels[$0] > 0 } && pixels.count < image.pixels.filter { $0 > 0 }.count)
+        }
+        #expect(found >= 10, "an erasure was found for only \(found) of 20 digits")
+    }
 }
