@@ -3,9 +3,11 @@ import Dispatch
 /// Fine-tunes a model on a person's taught drawings without letting it forget MNIST: every epoch mixes the
 /// drawings' variations with MNIST training digits replayed alongside (three for every drawing image by
 /// default), at a small learning rate, and after every epoch measures the MNIST validation accuracy and the
-/// accuracy on the drawings. The epoch kept is the one that reads the most drawings right among those whose
-/// validation accuracy is at most `maximumDrop` below the base model's (ties: the better validation); when
-/// no epoch stays within that guard, nothing is kept and the outcome says so.
+/// accuracy on the drawings. The result is the epoch that reads the most drawings right (ties: the better
+/// validation accuracy), and it is kept only if its validation accuracy is at most `maximumDrop` below the
+/// base model's; otherwise nothing is kept and the outcome says so. The guard judges the model that learned
+/// the drawings, not an earlier epoch that had not learned them yet: drawings that can only be learned by
+/// forgetting MNIST (ones taught as sevens) are refused, not quietly ignored.
 ///
 /// Works for any model the trainer can train (10 digit outputs, or 11 with "not a digit"): the replayed and
 /// taught labels are digits. The result keeps the base model's input and calibration.
@@ -35,7 +37,7 @@ public final class PersonalTuning {
     public enum Outcome {
         /// A model within the guard, with its record (also in its provenance).
         case accepted(SequentialModel, TuningRecord)
-        /// No epoch stayed within the guard; the record gives the epoch that came closest.
+        /// The result dropped more than the guard allows; the record gives its figures.
         case refused(TuningRecord)
         case interrupted
     }
@@ -117,28 +119,22 @@ public final class PersonalTuning {
             validationAccuracyBefore: validationBefore, validationAccuracyAfter: validationBefore,
             drawingAccuracyBefore: drawingsBefore, drawingAccuracyAfter: drawingsBefore,
             maximumDrop: settings.maximumDrop, epochs: settings.epochs, epochKept: nil, seconds: 0)
-        var kept: (parameters: [Float], validation: Double, drawings: Double)?
-        var closest: (validation: Double, drawings: Double)?
+        var best: (parameters: [Float], validation: Double, drawings: Double, epoch: Int)?
         while !trainer.isFinished {
             guard let metrics = trainer.runEpoch(progress: { progress(.training($0)) }, shouldStop: shouldStop),
                   let validationAfter = metrics.validationAccuracy else { return .interrupted }
             if shouldStop() { return .interrupted }
             let drawingsAfter = trainer.evaluate(drawings).accuracy
-            if validationAfter > closest?.validation ?? -1 { closest = (validationAfter, drawingsAfter) }
-            guard record.withinGuard(validationAfter) else { continue }
-            if kept.map({ drawingsAfter > $0.drawings || (drawingsAfter == $0.drawings && validationAfter > $0.validation) }) ?? true {
-                kept = (trainer.model.parameterValues, validationAfter, drawingsAfter)
-                record.epochKept = metrics.epoch
+            if best.map({ drawingsAfter > $0.drawings || (drawingsAfter == $0.drawings && validationAfter > $0.validation) }) ?? true {
+                best = (trainer.model.parameterValues, validationAfter, drawingsAfter, metrics.epoch)
             }
         }
+        guard let kept = best else { return .interrupted }
         record.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        guard let kept else {
-            record.validationAccuracyAfter = closest?.validation ?? validationBefore
-            record.drawingAccuracyAfter = closest?.drawings ?? drawingsBefore
-            return .refused(record)
-        }
         record.validationAccuracyAfter = kept.validation
         record.drawingAccuracyAfter = kept.drawings
+        guard record.withinGuard(kept.validation) else { return .refused(record) }
+        record.epochKept = kept.epoch
         var provenance = base.provenance
         provenance.trainedWith = "digitty tune (fine-tuned \(base.name) on \(drawings.count) taught drawings)"
         provenance.dataset = "\(drawings.count) taught drawings as \(variations.count) variations, "
