@@ -25,8 +25,9 @@ struct PersonalModelTuning: Sendable {
         case interrupted
     }
 
-    /// Runs it; `report` gets one-line notes (files skipped), `progress` the live progress line.
-    func run(report: (String) -> Void, progress: (String) -> Void, shouldStop: () -> Bool) throws -> Outcome {
+    /// Runs it; `report` gets one-line notes (files skipped), `progress` the live progress line (`brief`: short
+    /// enough for the app's status lines).
+    func run(report: (String) -> Void, progress: (String) -> Void, brief: Bool = false, shouldStop: () -> Bool) throws -> Outcome {
         let loaded: any ImageClassifier
         do {
             loaded = try ModelLoader.load(contentsOf: base)
@@ -63,7 +64,11 @@ struct PersonalModelTuning: Sendable {
             replay: replay, validation: validation, settings: settings)
         let outcome = try tuning.run(progress: { step in
             switch step {
-            case .measuring: progress("tuning: measuring \(model.name) on \(validation.count) MNIST validation digits")
+            case .measuring:
+                progress(brief ? "tuning: measuring \(model.name)" : "tuning: measuring \(model.name) on \(validation.count) MNIST validation digits")
+            case let .training(training) where brief:
+                let done = (training.epoch - 1) * training.batches + training.batch, all = training.epochs * training.batches
+                progress("tuning: \(100 * done / max(1, all))%, about \(ProgressLine.duration(training.remainingSeconds)) left")
             case let .training(training): progress("tuning: " + ProgressLine.describe(training))
             }
         }, shouldStop: shouldStop)
@@ -108,7 +113,7 @@ struct PersonalModelTuning: Sendable {
     var tuner: PersonalTuner {
         { progress, shouldStop in
             var skipped = 0
-            let outcome = try run(report: { _ in skipped += 1 }, progress: progress, shouldStop: shouldStop)
+            let outcome = try run(report: { _ in skipped += 1 }, progress: progress, brief: true, shouldStop: shouldStop)
             let note = skipped > 0 ? " (\(skipped) file\(skipped == 1 ? "" : "s") skipped: see digitty tune)" : ""
             if case let .written(record) = outcome { return .written(output, summary: record.summary + note) }
             return .notWritten(Self.describe(outcome, output: output) + note)

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Fine-tunes a model on a person's taught drawings without letting it forget MNIST: every epoch mixes the
 /// drawings' variations with MNIST training digits replayed alongside (three for every drawing image by
@@ -195,11 +196,9 @@ public struct TuningRecord: Codable, Sendable, Equatable {
 
     /// `MNIST validation 99.54% → 99.50%, drawings 61% → 97% (200 drawings)`.
     public var summary: String {
-        func percent(_ value: Double) -> String {
-            let tenths = (value * 10_000).rounded() / 100
-            return "\(tenths)%"
-        }
+        func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
         return "MNIST validation \(percent(validationAccuracyBefore)) → \(percent(validationAccuracyAfter)), "
-            + "drawings \(percent(drawingAccuracyBefore)) → \(percent(drawingAccuracyAfter)) (\(drawings) drawings)"
+            + "drawings \(percent(drawingAccuracyBefore)) → \(percent(drawingAccuracyAfter)) "
+            + "(\(drawings) drawing\(drawings == 1 ? "" : "s"))"
     }
 }

@@ -4,14 +4,14 @@ import Foundation
 /// XDG_DATA_HOME is unset or relative (as the XDG base-directory specification says).
 public enum UserData {
     public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let base: URL
-        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
-            base = URL(fileURLWithPath: xdg, isDirectory: true)
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            base = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".local/share", isDirectory: true)
-        }
-        return base.appendingPathComponent("digitty", isDirectory: true)
+        xdgBase("XDG_DATA_HOME", default: ".local/share", environment: environment).appendingPathComponent("digitty", isDirectory: true)
+    }
+
+    /// An XDG base directory: `$variable` when it is an absolute path, else `default` under the home directory.
+    static func xdgBase(_ variable: String, default relative: String, environment: [String: String]) -> URL {
+        if let xdg = environment[variable], xdg.hasPrefix("/") { return URL(fileURLWithPath: xdg, isDirectory: true) }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(relative, isDirectory: true)
     }
 
     /// The drawings the app saves when taught (`DrawingStore`).
