@@ -11,6 +11,7 @@ struct Digitty: AsyncParsableCommand {
             PredictCommand.self,
             BenchCommand.self,
             TrainCommand.self,
+            TuneCommand.self,
             ExperimentCommand.self,
             EvalCommand.self,
             DataCommand.self,

@@ -12,14 +12,21 @@ struct DrawCommand: ParsableCommand {
         discussion: "Needs a terminal of at least 80×24. Press ? in the app for the keys.")
 
     @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Where digit keys save taught drawings (default: $XDG_DATA_HOME/digitty/drawings, else ~/.local/share/digitty/drawings).")
+    var drawings: String?
+    @Option(help: "MNIST directory for T (tuning replays MNIST; default: $DIGITTY_DATA, then the user cache).")
+    var data: String?
 
     func run() throws {
         // Load before touching the terminal: a bad model gives a one-line error and a clean terminal.
         // `--scaling` applies to the model named; the shipped models Tab switches to record their own.
         let url = try modelOptions.resolvedURL()
         let model = try modelOptions.load(url)
+        // T tunes the model the app started with, as `digitty tune --model` would.
+        let tuning = TuneCommand.tuning(base: url, drawings: drawings, output: nil, data: data)
         let session = DrawSession(model: model, modelURL: url, shippedModels: ModelLocator.shippedModels(),
-                                  loadModel: { try Self.loadModel($0) })
+                                  loadModel: { try Self.loadModel($0) }, drawings: tuning.drawings,
+                                  personalModel: tuning.output, tuner: tuning.tuner)
         do {
             try session.run()
         } catch let error as AppError {

@@ -21,11 +21,14 @@ public struct ModelProvenance: Codable, Sendable, Equatable {
     public var created: String?
     /// Anything else worth knowing.
     public var notes: String?
+    /// For a personal model (`digitty tune`): its base model, the drawings and the before/after figures.
+    public var tuning: TuningRecord?
 
     public init(trainedWith: String? = nil, dataset: String? = nil, augmentation: String? = nil, epochs: Int? = nil,
                 batchSize: Int? = nil, learningRate: Double? = nil, optimizer: String? = nil, seed: UInt64? = nil,
                 validationAccuracy: Double? = nil, testAccuracy: Double? = nil,
-                dataChecksums: [String: String]? = nil, created: String? = nil, notes: String? = nil) {
+                dataChecksums: [String: String]? = nil, created: String? = nil, notes: String? = nil,
+                tuning: TuningRecord? = nil) {
         self.trainedWith = trainedWith
         self.dataset = dataset
         self.augmentation = augmentation
@@ -39,11 +42,12 @@ public struct ModelProvenance: Codable, Sendable, Equatable {
         self.dataChecksums = dataChecksums
         self.created = created
         self.notes = notes
+        self.tuning = tuning
     }
 
     enum CodingKeys: String, CodingKey {
         case trainedWith = "trained_with", dataset, augmentation, epochs, batchSize = "batch_size"
         case learningRate = "learning_rate", optimizer, seed, validationAccuracy = "validation_accuracy"
-        case testAccuracy = "test_accuracy", dataChecksums = "data_sha256", created, notes
+        case testAccuracy = "test_accuracy", dataChecksums = "data_sha256", created, notes, tuning
     }
 }

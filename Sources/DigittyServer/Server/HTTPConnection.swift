@@ -82,6 +82,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
         let model: any ImageClassifier
         let contentType: String?
         let includingInput: Bool
+        let explain: Bool
     }
 
     private struct Timeouts {
@@ -284,7 +285,8 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
                 let model = try server.model(named: query["model"])
                 guard server.limiter.tryAcquire() else { throw server.busy }
                 request.prediction = PredictionRequest(model: model, contentType: head.headers.first(name: "content-type"),
-                                                       includingInput: PredictionServer.asksForInput(query))
+                                                       includingInput: PredictionServer.asksForInput(query),
+                                                       explain: PredictionServer.asksForExplanation(query))
             }
         } catch {
             respond(Reply(error), to: request, then: error.status == .contentTooLarge ? .linger : .discardBody, context: context)
@@ -304,7 +306,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let body = request.body.map { Array($0.readableBytesView) } ?? []
         switch server.predict(body: body, contentType: prediction.contentType, model: prediction.model,
-                              includingInput: prediction.includingInput) {
+                              includingInput: prediction.includingInput, explain: prediction.explain) {
         case .answered(let result):
             respond(Reply(result), to: request, then: .nextRequest, context: context)
         case .offload(let work):

@@ -81,11 +81,13 @@ public struct PredictionServer: Sendable {
     static let maxInlinePixels = 256 * 256
 
     /// The prediction for a `/predict` body with the `Content-Type` header `contentType`.
-    func predict(body: [UInt8], contentType: String?, model: any ImageClassifier, includingInput: Bool) -> PredictionStep {
+    func predict(body: [UInt8], contentType: String?, model: any ImageClassifier, includingInput: Bool,
+                 explain: Bool) -> PredictionStep {
         let type = contentType.map(Self.mediaType)
         if body.count > Self.maxInlineBodyBytes {
             return .offload { Result { () throws(APIError) in
-                try answer(to: ImageRequest.upload(from: body, contentType: type), model: model, includingInput: includingInput)
+                try answer(to: ImageRequest.upload(from: body, contentType: type), model: model, includingInput: includingInput,
+                           explain: explain)
             } }
         }
         let upload: ImageUpload
@@ -94,16 +96,27 @@ public struct PredictionServer: Sendable {
         } catch {
             return .answered(.failure(error))
         }
-        let run = { @Sendable in Result { () throws(APIError) in try answer(to: upload, model: model, includingInput: includingInput) } }
+        let run = { @Sendable in
+            Result { () throws(APIError) in try answer(to: upload, model: model, includingInput: includingInput, explain: explain) }
+        }
         return upload.pixelCount > Self.maxInlinePixels ? .offload(run) : .answered(run())
     }
 
-    /// The JSON answer of `model` to `upload`; with the 28×28 image the model saw if `includingInput`.
-    func answer(to upload: ImageUpload, model: any ImageClassifier, includingInput: Bool) throws(APIError) -> [UInt8] {
+    /// The JSON answer of `model` to `upload`; with the 28×28 image the model saw if `includingInput`; with that
+    /// image and the saliency map if `explain`.
+    func answer(to upload: ImageUpload, model: any ImageClassifier, includingInput: Bool,
+                explain: Bool) throws(APIError) -> [UInt8] {
         let image = try ImageRequest.image(of: upload, limits: limits)
-        let prediction = try Prediction.run(model, on: image)
+        let prediction = try Prediction.run(model, on: image, explain: explain)
         metrics.recordPrediction(model: model.name, empty: prediction.isEmpty)
-        return prediction.json(includingInput: includingInput)
+        return prediction.json(includingInput: includingInput || explain)
+    }
+
+    /// Whether a `/predict` request's query asks why (`?explain=1` or `?explain=true`): the answer then adds the
+    /// model's input image and the saliency map on it.
+    static func asksForExplanation(_ query: FlatDictionary<Substring, Substring>) -> Bool {
+        let value = query["explain"]
+        return value == "1" || value == "true"
     }
 
     /// Whether a `/predict` request's query asks for the model's input image in the answer (`?input=1` or

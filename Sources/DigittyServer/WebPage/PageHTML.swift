@@ -28,6 +28,7 @@ let pageHTML = #"""
         <button id="predict" type="button">Predict</button>
         <button id="clear" type="button" class="secondary">Clear</button>
         <label class="check"><input id="live" type="checkbox" checked> Live</label>
+        <label class="check"><input id="why" type="checkbox"> Why</label>
       </div>
       <div class="model-row">
         <label for="model">Model</label>
@@ -42,7 +43,7 @@ let pageHTML = #"""
         </div>
         <figure class="seen">
           <canvas id="preview" width="28" height="28" role="img" aria-label="The 28 by 28 image the model saw"></canvas>
-          <figcaption>what the model saw (28×28)</figcaption>
+          <figcaption id="seen-caption">what the model saw (28×28)</figcaption>
         </figure>
       </div>
       <p id="status" class="status" role="status">Draw a digit.</p>

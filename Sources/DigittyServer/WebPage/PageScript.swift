@@ -1,5 +1,6 @@
 /// The page's behaviour: drawing with pointer events or the keyboard, predicting through `POST /predict`,
-/// and showing the digit, the ten bars and the model's 28×28 input.
+/// and showing the digit, the ten bars and the model's 28×28 input (with "Why" on: coloured by the saliency map,
+/// warm where the ink pushed towards the answer, cool where it pushed away).
 let pageScript = #"""
 "use strict";
 (() => {
@@ -9,6 +10,7 @@ let pageScript = #"""
   const labelOut = document.getElementById("label"), statusOut = document.getElementById("status");
   const barsList = document.getElementById("bars"), modelSelect = document.getElementById("model");
   const liveBox = document.getElementById("live"), cursor = document.getElementById("cursor");
+  const whyBox = document.getElementById("why"), seenCaption = document.getElementById("seen-caption");
   let ink = false, drawing = false, last = null, generation = 0;
   let inFlight = false, again = false, liveTimer = null;
   const pen = { x: SIZE / 2, y: SIZE / 2, down: false };
@@ -61,14 +63,26 @@ let pageScript = #"""
     });
   }
 
-  function showPreview(input) {
+  // The model's input in grey; with a saliency map, each inked pixel tinted by its effect relative to the
+  // largest one: red-orange towards the answer, blue away from it.
+  function showPreview(input, saliency) {
     const image = previewCtx.createImageData(28, 28);
+    const largest = saliency ? Math.max(...saliency.map(Math.abs)) : 0;
     for (let i = 0; i < 784; i++) {
       const v = input ? input[i] : 0;
-      image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = v;
+      let rgb = [v, v, v];
+      if (largest > 0 && saliency[i] !== 0) {
+        const share = Math.min(1, Math.abs(saliency[i]) / largest), dim = v * 0.35;
+        rgb = saliency[i] > 0 ? [dim + (255 - dim) * share, dim + (140 - dim) * share, dim * (1 - share)]
+                              : [dim * (1 - share), dim + (120 - dim) * share, dim + (255 - dim) * share];
+      }
+      image.data[4 * i] = rgb[0];
+      image.data[4 * i + 1] = rgb[1];
+      image.data[4 * i + 2] = rgb[2];
       image.data[4 * i + 3] = 255;
     }
     previewCtx.putImageData(image, 0, 0);
+    seenCaption.textContent = saliency ? "why: orange pushed towards it, blue away" : "what the model saw (28×28)";
   }
 
   function showEmpty(message) {
@@ -82,7 +96,7 @@ let pageScript = #"""
     if (answer.empty) { showEmpty("Nothing drawn yet."); return; }
     labelOut.textContent = String(answer.label);
     showBars(answer.probabilities);
-    showPreview(answer.input);
+    showPreview(answer.input, answer.saliency);
     const confidence = (answer.probabilities[answer.label] * 100).toFixed(1);
     statusOut.textContent = "Model " + answer.model + ": " + answer.label + " (" + confidence + "%)";
   }
@@ -98,7 +112,7 @@ let pageScript = #"""
     const asked = generation;
     pad.toBlob(async (blob) => {
       try {
-        const query = "?input=1" + (modelSelect.value ? "&model=" + encodeURIComponent(modelSelect.value) : "");
+        const query = "?input=1" + (whyBox.checked ? "&explain=1" : "") + (modelSelect.value ? "&model=" + encodeURIComponent(modelSelect.value) : "");
         const response = await fetch("/predict" + query, { method: "POST", headers: { "Content-Type": "image/png" }, body: blob });
         const answer = await response.json();
         if (!response.ok) throw new Error(answer.error || response.statusText);
@@ -187,6 +201,7 @@ let pageScript = #"""
   document.getElementById("predict").addEventListener("click", predict);
   document.getElementById("clear").addEventListener("click", clear);
   modelSelect.addEventListener("change", () => { if (ink) predict(); });
+  whyBox.addEventListener("change", () => { if (ink) predict(); });
 
   fetch("/models").then((response) => response.json()).then((answer) => {
     modelSelect.textContent = "";

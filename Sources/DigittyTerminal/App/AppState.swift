@@ -13,6 +13,10 @@ public struct AppState: Sendable {
         case open(path: String)
         /// Switch to the next shipped model.
         case nextModel
+        /// Save the drawing as a drawing of this digit (the person teaches it).
+        case teach(digit: Int)
+        /// Fine-tune a personal model on the taught drawings, in the background.
+        case tune
     }
 
     /// A line being typed on the status line.
@@ -44,6 +48,12 @@ public struct AppState: Sendable {
     public private(set) var predictionIsStale = false
     /// The canvas changed and live prediction is on: predict once input is idle.
     public private(set) var predictionPending = false
+    /// Whether the canvas shows why the model read what it did (`w`).
+    public private(set) var showWhy = false
+    /// The "why" of the current prediction, when `showWhy` is on (computed by the runner).
+    public private(set) var explanation: Explanation?
+    /// What a tuning running in the background is doing; nil when none runs.
+    public var tuningStatus: String?
     /// The mouse stroke in progress: its last point and whether it erases.
     private var stroke: (x: Float, y: Float, erase: Bool)?
     /// q or Esc was pressed with a drawing on the canvas: the next event decides (q or Esc again quits).
@@ -146,6 +156,10 @@ public struct AppState: Sendable {
         case .character("s"): prompt = Prompt(purpose: .save, text: "digit.png")
         case .character("o"): prompt = Prompt(purpose: .open, text: "")
         case .character("?"), .function(1): showHelp = true
+        case let .character(character) where character.isASCII && character.isWholeNumber:
+            return [.teach(digit: character.wholeNumberValue ?? 0)]
+        case .character("T"): return [.tune]
+        case .character("w"): toggleWhy()
         default: break
         }
         return []
@@ -159,6 +173,13 @@ public struct AppState: Sendable {
             return []
         }
         return [.quit]
+    }
+
+    private mutating func toggleWhy() {
+        showWhy.toggle()
+        explanation = nil
+        message = showWhy ? "why: warm cells pushed towards the answer, cool ones away (w hides)" : nil
+        if showWhy && !canvas.isEmpty { predictionPending = true }
     }
 
     private mutating func toggleLive() {
@@ -222,6 +243,7 @@ public struct AppState: Sendable {
     private mutating func canvasChanged() {
         if canvas.isEmpty {
             prediction = nil
+            explanation = nil
             predictionIsStale = false
             predictionPending = false
         } else if livePrediction {
@@ -232,8 +254,9 @@ public struct AppState: Sendable {
     }
 
     /// Records what the reader made of the canvas.
-    public mutating func showPrediction(_ reading: Reading) {
+    public mutating func showPrediction(_ reading: Reading, explanation: Explanation? = nil) {
         prediction = reading.isEmpty ? nil : reading
+        self.explanation = showWhy && !reading.isEmpty ? explanation : nil
         predictionIsStale = false
         predictionPending = false
         if reading.isEmpty { message = "draw a digit first" }

@@ -54,6 +54,10 @@ public struct Renderer: Sendable {
 
     private func drawCanvas(_ state: AppState, into grid: inout TextGrid) {
         let box = state.layout.canvas
+        if let explanation = state.explanation, !state.predictionIsStale {
+            drawWhy(explanation, canvas: state.canvas, layout: state.layout, into: &grid)
+            return
+        }
         drawBox(box, title: "draw here", into: &grid)
         let canvas = state.canvas
         switch state.layout.mode {
@@ -82,6 +86,36 @@ public struct Renderer: Sendable {
             }
         case .tooSmall:
             break
+        }
+    }
+
+    /// The "why" overlay in place of the canvas: each cell's character (denser for a larger effect, as in
+    /// `predict --explain`) and, with colours, warm for ink that pushed towards the answer and cool for ink that
+    /// pushed away; ink with little effect stays a faint shade. The title is the legend.
+    private func drawWhy(_ explanation: Explanation, canvas: Canvas, layout: Layout, into grid: inout TextGrid) {
+        let art = SaliencyArt(unicode: capabilities.unicode)
+        let box = layout.canvas
+        drawBox(box, title: "why \(explanation.label): \(art.towards[3]) for \(art.away[3]) against", into: &grid)
+        let largest = explanation.cells.lazy.map(abs).max() ?? 0
+        // In compact mode one text row shows two canvas rows: the stronger effect of the two is shown.
+        let rowsPerText = layout.mode == .wide ? 1 : 2
+        for textRow in 0..<(Canvas.size / rowsPerText) {
+            for x in 0..<Canvas.size {
+                let ys = (0..<rowsPerText).map { textRow * rowsPerText + $0 }
+                let value = ys.map { explanation.cells[$0 * Canvas.size + x] }.max { abs($0) < abs($1) } ?? 0
+                let ink = ys.map { canvas[x, $0] }.max() ?? 0
+                var character = largest > 0 ? art.character(value, largest: largest) : " "
+                var style = Style.plain
+                if character == " " {
+                    if ink >= 0.35 { character = symbols.shades[1]; style = faint }
+                } else if usesColour {
+                    let level = min(3, Int(abs(value) / largest * 4))
+                    style = Style(foreground: value > 0 ? .towards(level) : .away(level), bold: level >= 2)
+                }
+                guard let cell = layout.terminalCell(x: x, y: textRow * rowsPerText) else { continue }
+                grid.put(String(repeating: character, count: layout.mode == .wide ? 2 : 1), column: cell.column, row: cell.row,
+                         style: style)
+            }
         }
     }
 
@@ -193,8 +227,11 @@ public struct Renderer: Sendable {
         grid.put(label, column: previewColumn + max(0, (previewWidth - label.count) / 2), row: previewRow + previewRows, style: faint)
 
         // The chart.
-        drawChart(prediction, stale: stale, column: panel.column, row: wide ? panel.row + 16 : panel.row + 8,
-                  width: panel.width, into: &grid)
+        let chartRow = wide ? panel.row + 16 : panel.row + 8
+        drawChart(prediction, stale: stale, column: panel.column, row: chartRow, width: panel.width, into: &grid)
+        if let explanation = state.explanation, !stale {
+            grid.put(String(explanation.note.prefix(panel.width)), column: panel.column, row: chartRow + 10, style: faint)
+        }
     }
 
     private func percent(_ probability: Float) -> String { String(format: "%5.1f%%", Double(probability) * 100) }
@@ -226,6 +263,9 @@ public struct Renderer: Sendable {
         } else if let message = state.message {
             lines.append(contentsOf: wrap(message, width: box.width).map { ($0, warning) })
         }
+        if let tuning = state.tuningStatus {
+            lines.append(contentsOf: wrap(tuning, width: box.width).map { ($0, accent) })
+        }
         // Keep the last lines (the prompt's end) when there are more than fit.
         let visible = lines.count > box.height ? Array(lines.suffix(box.height)) : lines
         for (offset, line) in visible.enumerated() {
@@ -247,7 +287,8 @@ public struct Renderer: Sendable {
     /// The legend items, most important first; as many as fit are shown.
     private var legendItems: [(key: String, label: String)] {
         [(symbols.enter, "predict"), ("c", "clear"), ("u", "undo"), ("r", "redo"), ("d", "pen"), ("x", "eraser"),
-         ("Tab", "model"), ("L", "live"), ("s", "save"), ("o", "open"), ("?", "help"), ("q", "quit")]
+         ("Tab", "model"), ("w", "why"), ("0-9", "teach"), ("T", "tune"), ("L", "live"), ("s", "save"), ("o", "open"),
+         ("?", "help"), ("q", "quit")]
     }
 
     private func drawLegend(into grid: inout TextGrid, layout: Layout) {
@@ -274,13 +315,14 @@ public struct Renderer: Sendable {
         "x          eraser: erase while moving",
         "Enter, p   predict now",
         "c          clear         u  undo    r  redo",
-        "Tab        next shipped model",
+        "Tab        next model     w  why: cells that decided",
+        "0 … 9      teach: the drawing is that digit",
+        "T          tune a personal model on what you taught",
         "L, F2      live prediction on/off (capital L:",
         "           small l moves the cursor right)",
         "s          save the drawing (.png or .pgm)",
         "o          open an image file",
         "?          this help     q, Esc  quit",
-        "",
         "press any key to close",
     ]
 

@@ -7,6 +7,9 @@ public enum Colour: Sendable, Hashable {
     case accent
     /// Doubt and errors.
     case warning
+    /// The "why" overlay: ink that pushed towards the answer (warm) or away from it (cool), strength 0…3.
+    case towards(Int)
+    case away(Int)
 }
 
 /// How a cell is drawn.

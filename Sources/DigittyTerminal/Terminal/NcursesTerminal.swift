@@ -118,6 +118,9 @@ final class NcursesTerminal {
         case let .grey(level): colours >= 256 ? Int32(232 + min(max(level, 0), 23)) : (level < 12 ? Int32(COLOR_BLACK) : Int32(COLOR_WHITE))
         case .accent: Int32(COLOR_GREEN)
         case .warning: Int32(COLOR_YELLOW)
+        // xterm-256: yellow to red for "towards", pale to deep blue for "away"; red and blue with 8 colours.
+        case let .towards(level): colours >= 256 ? [220, 214, 208, 196][min(max(level, 0), 3)] : Int32(COLOR_RED)
+        case let .away(level): colours >= 256 ? [117, 75, 33, 21][min(max(level, 0), 3)] : Int32(COLOR_BLUE)
         }
     }
 

@@ -13,13 +13,7 @@ public enum MNISTLocation {
 
     /// `$XDG_CACHE_HOME/digitty/mnist`, or `~/.cache/digitty/mnist` when XDG_CACHE_HOME is unset or relative.
     public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let base: URL
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            base = URL(fileURLWithPath: xdg, isDirectory: true)
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            base = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache", isDirectory: true)
-        }
-        return base.appendingPathComponent("digitty", isDirectory: true).appendingPathComponent("mnist", isDirectory: true)
+        UserData.xdgBase("XDG_CACHE_HOME", default: ".cache", environment: environment)
+            .appendingPathComponent("digitty", isDirectory: true).appendingPathComponent("mnist", isDirectory: true)
     }
 }

@@ -21,6 +21,47 @@ public enum MNISTPreprocessing {
     /// The image prepared for an MNIST model, or nil if it holds no ink. The input may be any size and either
     /// polarity: dark ink on a light background (paper, scans) is detected from the border and inverted.
     public static func prepare(_ image: GrayImage) -> GrayImage? {
+        prepareWithFraming(image)?.image
+    }
+
+    /// Where the preprocessing put the ink: the ink's box in the given image, and the rectangle of the 28×28
+    /// output it was scaled into. Pixel (x, y) of the given image covers the output rectangle
+    /// `left + (x − box.x) · scaleX … + scaleX` (and alike for y), so a map on the output grid can be carried
+    /// back to the image (the terminal app's "why" overlay does that).
+    public struct Framing: Sendable, Equatable {
+        /// The ink's bounding box in the given image's pixels.
+        public var boxX, boxY, boxWidth, boxHeight: Int
+        /// The scaled ink's place and size in the output.
+        public var left, top, width, height: Int
+
+        /// Output pixels per image pixel, across and down.
+        public var scaleX: Float { Float(width) / Float(boxWidth) }
+        public var scaleY: Float { Float(height) / Float(boxHeight) }
+
+        /// The mean of `map` (one value per output pixel, row-major) over the area that image pixel (x, y) became,
+        /// weighted by overlap; 0 for pixels outside the ink's box.
+        public func pullBack(_ map: [Float], x: Int, y: Int) -> Float {
+            guard x >= boxX, y >= boxY, x < boxX + boxWidth, y < boxY + boxHeight, map.count == side * side else { return 0 }
+            let u0 = Float(left) + Float(x - boxX) * scaleX, u1 = u0 + scaleX
+            let v0 = Float(top) + Float(y - boxY) * scaleY, v1 = v0 + scaleY
+            var sum: Float = 0, area: Float = 0
+            for v in max(0, Int(v0.rounded(.down)))..<min(side, Int(v1.rounded(.up))) {
+                let overlapY = min(v1, Float(v + 1)) - max(v0, Float(v))
+                guard overlapY > 0 else { continue }
+                for u in max(0, Int(u0.rounded(.down)))..<min(side, Int(u1.rounded(.up))) {
+                    let overlap = (min(u1, Float(u + 1)) - max(u0, Float(u))) * overlapY
+                    guard overlap > 0 else { continue }
+                    sum += overlap * map[v * side + u]
+                    area += overlap
+                }
+            }
+            return area > 0 ? sum / area : 0
+        }
+    }
+
+    /// `prepare`, with where the ink went (for images up to `workingSide`; larger ones are shrunk first and
+    /// give no framing in their own pixels, so they return nil framing).
+    public static func prepareWithFraming(_ image: GrayImage) -> (image: GrayImage, framing: Framing?)? {
         guard image.width > 0, image.height > 0 else { return nil }
         var working = image
         let longer = max(image.width, image.height)
@@ -31,8 +72,12 @@ public enum MNISTPreprocessing {
         }
         guard var ink = inkMap(of: working) else { return nil }
         InkCleaning.removeNoise(from: &ink, faint: faintInk, strong: strongInk, speckShare: speckShare)
-        guard let box = boundingBox(of: ink) else { return nil }
-        return frame(ink, box: box)
+        guard let box = boundingBox(of: ink), let (framed, place) = frame(ink, box: box) else { return nil }
+        let framing = working.width == image.width && working.height == image.height
+            ? Framing(boxX: box.x, boxY: box.y, boxWidth: box.width, boxHeight: box.height,
+                      left: place.left, top: place.top, width: place.width, height: place.height)
+            : nil
+        return (framed, framing)
     }
 
     /// Ink strength 0…1 (ink = 1) with the background level removed and the strongest ink stretched to 1;
@@ -98,8 +143,10 @@ public enum MNISTPreprocessing {
         return maxX < 0 ? nil : (minX, minY, maxX - minX + 1, maxY - minY + 1)
     }
 
-    /// Crops `ink` to `box`, scales it to fit `boxSide` and pastes it into the 28×28 frame at its centre of mass.
-    static func frame(_ ink: GrayImage, box: (x: Int, y: Int, width: Int, height: Int)) -> GrayImage? {
+    /// Crops `ink` to `box`, scales it to fit `boxSide` and pastes it into the 28×28 frame at its centre of mass;
+    /// also gives the rectangle it was pasted into.
+    static func frame(_ ink: GrayImage, box: (x: Int, y: Int, width: Int, height: Int))
+        -> (GrayImage, (left: Int, top: Int, width: Int, height: Int))? {
         var cropped = [Float](repeating: 0, count: box.width * box.height)
         ink.pixels.withUnsafeBufferPointer { pixels in
             cropped.withUnsafeMutableBufferPointer { cropped in
@@ -139,6 +186,6 @@ public enum MNISTPreprocessing {
                 }
             }
         }
-        return output
+        return (output, (left, top, width, height))
     }
 }

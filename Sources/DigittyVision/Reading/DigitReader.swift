@@ -44,26 +44,89 @@ public struct DigitReader: Sendable {
         return prepared
     }
 
-    /// How much each pixel's ink pushes the log-probability of `digit`: for every inked pixel, the drop in
-    /// log p(digit) when that pixel alone is erased (occlusion, one batch). Faithful by construction: erasing
-    /// the most positive pixels lowers p(digit) most. Pixels without ink get 0.
+    /// The side of the square erased around each inked pixel for the saliency map.
+    static let patchSide = 3
+
+    /// How much each pixel's ink pushes the log-probability of `digit`, by occlusion: for every inked pixel,
+    /// the `patchSide`² square centred on it is erased and the drop in log p(digit) measured (one batch, one
+    /// image per inked pixel); each inked pixel gets the mean drop of the squares that cover it. Erasing one
+    /// pixel alone barely moves a CNN, whose 3×3 filters see the same stroke through its neighbours, so single
+    /// pixels rank the strokes poorly; squares the width of a stroke do not have that blind spot and cost the
+    /// same number of images. Faithful by construction: the map is measured by erasing, the thing it predicts.
+    /// Pixels without ink get 0.
     public func occlusionSaliency(of prepared: GrayImage, towards digit: Int) throws(ReaderError) -> [Float] {
+        let (inked, logProbabilities) = try occlusions(of: prepared)
+        let drops = logProbabilities.dropFirst().map { logProbabilities[0][digit] - $0[digit] }
+        return spread(drops, over: inked, in: prepared)
+    }
+
+    /// The input pixels to erase, fewest first, that make the model read `target` instead of what it reads
+    /// now; nil when erasing ink cannot get there (the target needs ink added) or `target` is read already.
+    /// Pixels are ranked by how much erasing their squares lowers the current label against the target; one
+    /// more batch then erases ever longer prefixes of that ranking and the shortest that works is returned.
+    public func erasure(of prepared: GrayImage, toRead target: Int) throws(ReaderError) -> [Int]? {
+        let (inked, logProbabilities) = try occlusions(of: prepared)
+        let current = logProbabilities[0]
+        guard let label = current.indices.max(by: { current[$0] < current[$1] }), label != target else { return nil }
+        let margins = logProbabilities.dropFirst().map { (current[label] - current[target]) - ($0[label] - $0[target]) }
+        let effect = spread(margins, over: inked, in: prepared)
+        let ranked = inked.sorted { effect[$0] > effect[$1] }.filter { effect[$0] > 0 }
+        guard !ranked.isEmpty else { return nil }
+        // Prefix lengths 1, 2, … up to 16, then growing by an eighth: at most ~40 images for 300 inked pixels.
+        var lengths: [Int] = []
+        var length = 1
+        while length < ranked.count { lengths.append(length); length = max(length + 1, length + length / 8) }
+        lengths.append(ranked.count)
+        let images = lengths.map { count in
+            var erased = prepared.pixels
+            for pixel in ranked.prefix(count) { erased[pixel] = 0 }
+            return erased
+        }
+        let outputs = try classify(images)
+        for (index, output) in outputs.enumerated() {
+            let digits = split(output).digits
+            if digits.indices.max(by: { digits[$0] < digits[$1] }) == target { return Array(ranked.prefix(lengths[index])) }
+        }
+        return nil
+    }
+
+    /// The inked pixels, and the log-probabilities of the ten digits for the image (first row) and for the
+    /// image with each inked pixel's square erased (one row per inked pixel, in order).
+    private func occlusions(of prepared: GrayImage) throws(ReaderError) -> (inked: [Int], logProbabilities: [[Float]]) {
+        let width = prepared.width, height = prepared.height, radius = Self.patchSide / 2
         let inked = prepared.pixels.indices.filter { prepared.pixels[$0] > 0 }
         var images = [prepared.pixels]
+        images.reserveCapacity(inked.count + 1)
         for index in inked {
             var occluded = prepared.pixels
-            occluded[index] = 0
+            let x = index % width, y = index / width
+            for row in max(0, y - radius)...min(height - 1, y + radius) {
+                for column in max(0, x - radius)...min(width - 1, x + radius) { occluded[row * width + column] = 0 }
+            }
             images.append(occluded)
         }
-        let logProbabilities = try classify(images).map { outputs in
-            let digits = split(outputs).digits
-            return log(max(digits[digit], 1e-30))
-        }
-        var saliency = [Float](repeating: 0, count: prepared.pixels.count)
+        let logProbabilities = try classify(images).map { outputs in split(outputs).digits.map { log(max($0, 1e-30)) } }
+        return (inked, logProbabilities)
+    }
+
+    /// Each inked pixel's mean of `values` (one per inked pixel's square, in `inked` order) over the squares
+    /// covering it; 0 elsewhere.
+    private func spread(_ values: [Float], over inked: [Int], in prepared: GrayImage) -> [Float] {
+        let width = prepared.width, height = prepared.height, radius = Self.patchSide / 2
+        var sums = [Float](repeating: 0, count: prepared.pixels.count)
+        var counts = [Float](repeating: 0, count: prepared.pixels.count)
         for (offset, index) in inked.enumerated() {
-            saliency[index] = logProbabilities[0] - logProbabilities[offset + 1]
+            let x = index % width, y = index / width
+            for row in max(0, y - radius)...min(height - 1, y + radius) {
+                for column in max(0, x - radius)...min(width - 1, x + radius) {
+                    sums[row * width + column] += values[offset]
+                    counts[row * width + column] += 1
+                }
+            }
         }
-        return saliency
+        var map = [Float](repeating: 0, count: prepared.pixels.count)
+        for index in inked { map[index] = sums[index] / counts[index] }
+        return map
     }
 
     /// Calibrated outputs for images of the model's size, one row each; checks the class count and that

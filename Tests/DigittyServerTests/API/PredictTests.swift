@@ -68,6 +68,27 @@ struct PredictTests {
         try await server.stop()
     }
 
+    @Test("?explain=1 adds the input image and a saliency map on it that matches the reader's")
+    func explainOnRequest() async throws {
+        let models = try TestModels.pair()
+        let server = try await TestServer(models: models)
+        let image = Drawings.seven()
+        let answer = try await server.post(PNG.encode(image), contentType: "image/png", path: "/predict?explain=1&model=beta")
+        #expect(answer.status == 200)
+        let input = try #require(answer.json["input"] as? [Int])
+        let saliency = try #require(answer.json["saliency"] as? [Double])
+        #expect(input.count == 784 && saliency.count == 784)
+        // The server reads the PNG's 8-bit grey levels.
+        let direct = try DigitReader(model: models[1]).read(try ImageFile.decode(PNG.encode(image)), explain: true)
+        let expected = try #require(direct.saliency)
+        for (served, local) in zip(saliency, expected) { #expect(abs(served - Double(local)) < 1e-5) }
+        // Only inked pixels carry an effect.
+        #expect(zip(input, saliency).allSatisfy { $0.0 > 0 || $0.1 == 0 })
+        let plain = try await server.post(PNG.encode(image), contentType: "image/png", path: "/predict?explain=0")
+        #expect(plain.json["saliency"] == nil && plain.json["input"] == nil)
+        try await server.stop()
+    }
+
     @Test("?model=NAME picks a loaded model")
     func modelQuery() async throws {
         let models = try TestModels.pair()

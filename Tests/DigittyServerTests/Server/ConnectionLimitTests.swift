@@ -1,5 +1,6 @@
 @testable import DigittyServer
 import DigittyVision
+import DigittyTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 @testable import DigittyServer
 import DigittyVision
+import DigittyTestSupport
 import Foundation
 import Testing
 
@@ -102,10 +103,12 @@ struct HTTPErrorTests {
         let large = Drawings.seven(size: 1024)
         let small = Drawings.seven()
         let largePNG = PNG.encode(large)
-        if case .answered = server.server.predict(body: largePNG, contentType: "image/png", model: models[0], includingInput: false) {
+        if case .answered = server.server.predict(body: largePNG, contentType: "image/png", model: models[0], includingInput: false,
+                                                    explain: false) {
             Issue.record("a 1024×1024 image is decoded on the event loop")
         }
-        if case .offload = server.server.predict(body: PNG.encode(small), contentType: "image/png", model: models[0], includingInput: false) {
+        if case .offload = server.server.predict(body: PNG.encode(small), contentType: "image/png", model: models[0], includingInput: false,
+                                                    explain: false) {
             Issue.record("a 28×28 image is sent off the event loop")
         }
         let expected = try #require(try Drawings.direct(models[0], large))

@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

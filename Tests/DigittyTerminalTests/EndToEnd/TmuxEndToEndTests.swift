@@ -201,4 +201,36 @@ struct TmuxEndToEndTests {
         #expect(lines.contains("status=1"), "screen:\n\(screen)")
         #expect(try session.format("#{alternate_on}#{mouse_sgr_flag}") == "00")
     }
+
+    /// Teach: draw a seven, say it is a 7, tune with T (MNIST replayed in the background while the app keeps
+    /// answering), and the personal model, selected when the tuning ends, reads the drawing as taught.
+    @Test(Prerequisite.mnist.trait)
+    func teachingADigitAndTuningGivesAPersonalModelThatReadsIt() async throws {
+        try Prerequisite.mnist.require()
+        let size = TerminalSize(columns: 120, rows: 40)
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-teach-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let session = try await start(columns: size.columns, rows: size.rows,
+                                      environment: "LANG=C.UTF-8 XDG_DATA_HOME='\(data.path)' DIGITTY_DATA='\(Repository.mnist.path)'")
+        try session.type("7")
+        try await session.waitFor("the canvas is empty")  // nothing drawn: nothing to teach
+        try session.type(stroke(Self.seven, size: size))
+        try await session.waitFor("reads 7")
+        try session.type("7")
+        try await session.waitFor("saved as 7 — 1 seven, 1 drawing in all")
+        let drawings = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("digitty/drawings/7").path)
+        #expect(drawings.count == 1 && drawings[0].hasSuffix(".png"))
+        try session.type("T")
+        try await session.waitFor("tuning:")
+        // The app answers while it tunes: the help opens and closes.
+        try session.type("?")
+        try await session.waitFor("press any key to close")
+        try session.type(" ")
+        let tuned = try await session.waitFor("tuned: model personal selected", seconds: 300)
+        #expect(tuned.contains("drawings"), "screen:\n\(tuned)")
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("digitty/models/personal.safetensors").path))
+        try session.key("Enter")
+        let screen = try await session.waitForScreen("the personal model's reading") { $0.contains("model: personal") && $0.contains("reads 7") }
+        #expect(screen.contains("reads 7"), "screen:\n\(screen)")
+    }
 }

@@ -121,3 +121,36 @@ import Testing
 private extension Float {
     var squared: Float { self * self }
 }
+
+@Suite struct MNISTFramingTests {
+    @Test func theFramingSaysWhereTheInkWentWithoutChangingTheImage() throws {
+        var image = GrayImage(width: 28, height: 28)
+        image.stroke(fromX: 5, y0: 3, toX: 5, y1: 13, brush: .pen)  // a short stroke, scaled up
+        let (prepared, framing) = try #require(MNISTPreprocessing.prepareWithFraming(image))
+        #expect(prepared == MNISTPreprocessing.prepare(image))
+        let frame = try #require(framing)
+        #expect(frame.height == MNISTPreprocessing.boxSide && frame.scaleY > 1)
+        // The ink's box lands on the rectangle, so the prepared image has ink exactly there.
+        for y in 0..<28 {
+            for x in 0..<28 where prepared[x, y] > 0 {
+                #expect(x >= frame.left && x < frame.left + frame.width && y >= frame.top && y < frame.top + frame.height)
+            }
+        }
+        // Pulling back a map of ones gives 1 on the box and 0 outside it; a map that is 1 on one output pixel
+        // shows on the image pixel over it.
+        #expect(frame.pullBack([Float](repeating: 1, count: 784), x: frame.boxX, y: frame.boxY) == 1)
+        #expect(frame.pullBack([Float](repeating: 1, count: 784), x: frame.boxX + frame.boxWidth, y: frame.boxY) == 0)
+        var one = [Float](repeating: 0, count: 784)
+        one[(frame.top + 1) * 28 + frame.left + 1] = 1
+        let x = frame.boxX + Int(1.5 / frame.scaleX), y = frame.boxY + Int(1.5 / frame.scaleY)
+        #expect(frame.pullBack(one, x: x, y: y) > 0)
+        #expect(frame.pullBack(one, x: frame.boxX + frame.boxWidth - 1, y: frame.boxY + frame.boxHeight - 1) == 0)
+    }
+
+    @Test func imagesShrunkFirstHaveNoFraming() throws {
+        var image = GrayImage(width: 600, height: 600)
+        image.stroke(fromX: 300, y0: 100, toX: 300, y1: 500, brush: Brush(innerRadius: 20, outerRadius: 30))
+        let result = try #require(MNISTPreprocessing.prepareWithFraming(image))
+        #expect(result.framing == nil && result.image == MNISTPreprocessing.prepare(image))
+    }
+}

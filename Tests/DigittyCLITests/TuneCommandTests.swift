@@ -1,0 +1,86 @@
+import DigittyEngine
+import DigittyVision
+import DigittyTestSupport
+import Foundation
+import Testing
+
+/// `digitty tune` on the shipped default model and MNIST: the forgetting guard both ways, the metadata it
+/// records, and that a refused or interrupted tuning leaves the previous personal model as it was.
+@Suite(.serialized, Prerequisite.mnist.trait, .tags(.slow))
+struct TuneCommandTests {
+    /// A drawings folder holding MNIST test digits (28×28 like the canvas), each saved as `label(digit)`.
+    static func drawings(count: Int, where keep: (Int) -> Bool = { _ in true }, label: (Int) -> Int) throws -> DrawingStore {
+        let test = try MNISTDataset.load(directory: Repository.mnist, split: .test)
+        let store = DrawingStore(directory: Repository.temporaryDirectory("cli").appendingPathComponent("drawings"))
+        var saved = 0
+        for index in 0..<test.count where saved < count && keep(Int(test.labels[index])) {
+            try store.save(test.image(at: index), as: label(Int(test.labels[index])))
+            saved += 1
+        }
+        return store
+    }
+
+    private func defaultModel() throws -> URL {
+        try Prerequisite.all(.mnist, .defaultModel).require()
+        return Repository.defaultModel
+    }
+
+    /// A stand-in for an earlier personal model, to see whether it survives.
+    private func previousModel(in directory: URL) throws -> (url: URL, bytes: Data) {
+        let url = directory.appendingPathComponent("models/personal.safetensors")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let bytes = try Data(contentsOf: try defaultModel())
+        try bytes.write(to: url)
+        return (url, bytes)
+    }
+
+    @Test func correctlyLabelledDrawingsAreLearnedAndTheModelRecordsHow() throws {
+        let store = try Self.drawings(count: 60) { $0 }
+        try Data("junk".utf8).write(to: store.directory.appendingPathComponent("3/notes.txt"))
+        let output = store.directory.deletingLastPathComponent().appendingPathComponent("personal.safetensors")
+        let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
+                                             "--output", output.path, "--data", Repository.mnist.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("skipped") && result.stderr.contains("notes.txt"), "\(result.stderr)")
+        #expect(result.stderr.contains("wrote \(output.path)"), "\(result.stderr)")
+        let personal = try ModelFile.load(contentsOf: output)
+        let record = try #require(personal.provenance.tuning)
+        #expect(record.drawings == 60 && record.drawingsSHA256 == store.load().checksum)
+        #expect(record.baseModelSHA256 == (try SHA256.hex(contentsOf: try defaultModel())))
+        #expect(record.validationImages == 5000)
+        #expect(record.validationAccuracyAfter >= record.validationAccuracyBefore - 0.001 - 1e-4, "\(record)")
+        #expect(record.validationAccuracyBefore > 0.98 && record.epochKept != nil)
+        let base = try ModelFile.load(contentsOf: try defaultModel())
+        #expect(personal.name == "personal" && personal.input == base.input && personal.calibration == base.calibration)
+    }
+
+    /// Ones taught as sevens would make the model misread MNIST's ones: the guard refuses, nothing is written.
+    @Test func aHarmfulDrawingSetIsRefusedAndThePreviousModelStays() throws {
+        let store = try Self.drawings(count: 150, where: { $0 == 1 }) { _ in 7 }
+        let previous = try previousModel(in: store.directory.deletingLastPathComponent())
+        let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
+                                             "--output", previous.url.path, "--data", Repository.mnist.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("not written") && result.stderr.contains("0.1 points"), "\(result.stderr)")
+        #expect(try Data(contentsOf: previous.url) == previous.bytes)
+    }
+
+    @Test func anInterruptedTuningWritesNothing() throws {
+        let store = try Self.drawings(count: 30) { $0 }
+        let previous = try previousModel(in: store.directory.deletingLastPathComponent())
+        let result = try TrainCommandTests.interrupt(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
+                                                      "--output", previous.url.path, "--data", Repository.mnist.path],
+                                                     after: "tuning:")
+        #expect(!result.signaled && result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("interrupted: nothing written"), "\(result.stderr)")
+        #expect(try Data(contentsOf: previous.url) == previous.bytes)
+    }
+
+    @Test func anEmptyDrawingsFolderSaysWhatToDo() throws {
+        let empty = Repository.temporaryDirectory("cli")
+        let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", empty.path,
+                                             "--output", empty.appendingPathComponent("p.safetensors").path,
+                                             "--data", Repository.mnist.path])
+        #expect(result.status == 1 && result.stderr.contains("no drawings") && result.stderr.contains("teach"), "\(result.stderr)")
+    }
+}
