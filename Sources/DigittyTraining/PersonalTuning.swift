@@ -9,7 +9,7 @@ import Foundation
 /// validation accuracy), and it is kept only if its validation accuracy is at most `maximumDrop` below the
 /// base model's; otherwise nothing is kept and the outcome says so. The guard judges the model that learned
 /// the drawings, not an earlier epoch that had not learned them yet: drawings that can only be learned by
-/// forgetting MNIST (ones taught as sevens) are refused, not quietly ignored.
+/// forgetting MNIST (digits taught as the next digit) are refused, not quietly ignored.
 ///
 /// Works for any model the trainer can train (10 digit outputs, or 11 with "not a digit"): the replayed and
 /// taught labels are digits. The result keeps the base model's input and calibration.

@@ -54,9 +54,10 @@ struct TuneCommandTests {
         #expect(personal.name == "personal" && personal.input == base.input && personal.calibration == base.calibration)
     }
 
-    /// Ones taught as sevens would make the model misread MNIST's ones: the guard refuses, nothing is written.
+    /// Digits taught as the next digit (a 3 as 4, a 9 as 0) cannot be learned without misreading MNIST: the
+    /// guard refuses (the shipped model: 99.54% → 96.66% on validation), nothing is written.
     @Test func aHarmfulDrawingSetIsRefusedAndThePreviousModelStays() throws {
-        let store = try Self.drawings(count: 150, where: { $0 == 1 }) { _ in 7 }
+        let store = try Self.drawings(count: 150) { ($0 + 1) % 10 }
         let previous = try previousModel(in: store.directory.deletingLastPathComponent())
         let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
                                              "--output", previous.url.path, "--data", Repository.mnist.path])
