@@ -13,6 +13,7 @@ struct Digitty: AsyncParsableCommand {
             TrainCommand.self,
             ExperimentCommand.self,
             EvalCommand.self,
+            CalibrateCommand.self,
             DataCommand.self,
             ServeCommand.self,
             ConvertCommand.self,
