@@ -14,7 +14,7 @@ public enum Junk: String, CaseIterable, Sendable {
     case shape
     /// A capital or small letter that looks like no digit, drawn with the pen (the tests use letters from fonts).
     case letter
-    /// A digit with a random half of its ink box erased.
+    /// A digit (not a 1) with a random half of its ink box erased, 30–70% of its ink gone.
     case halfErased = "half-erased"
 
     /// One picture of this kind; `digits` (28×28 bytes, needed by `halfErased` only) are picked from at random.
@@ -59,6 +59,8 @@ public enum Junk: String, CaseIterable, Sendable {
         case .halfErased:
             guard let digits, digits.count > 0 else { return nil }
             let index = Int(Augmenter.uniform(0, Float(digits.count), &random)) % digits.count
+            // Half of a 1 is still a 1.
+            guard digits.labels[index] != 1 else { return nil }
             let digit = GrayImage(width: digits.width, height: digits.height,
                                   bytes: Array(digits.pixels[index * digits.imageSize ..< (index + 1) * digits.imageSize]))
             guard let box = MNISTPreprocessing.boundingBox(of: digit) else { return nil }
@@ -75,6 +77,9 @@ public enum Junk: String, CaseIterable, Sendable {
                     if gone { erased[x, y] = 0 }
                 }
             }
+            // A real half: between 30% and 70% of the ink gone.
+            let kept = erased.pixels.reduce(0, +) / max(digit.pixels.reduce(0, +), 1e-6)
+            guard kept >= 0.3, kept <= 0.7 else { return nil }
             return MNISTPreprocessing.prepare(erased)
         }
     }
