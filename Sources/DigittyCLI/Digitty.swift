@@ -14,6 +14,7 @@ struct Digitty: AsyncParsableCommand {
             TuneCommand.self,
             ExperimentCommand.self,
             EvalCommand.self,
+            CalibrateCommand.self,
             DataCommand.self,
             ServeCommand.self,
             ConvertCommand.self,

@@ -14,6 +14,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Option(help: "How many confidently wrong digits to show.") var wrong = 5
     @Option(help: "Use only the first N test images.") var limit: Int?
+    @Flag(help: "Also read generated junk and handwriting styles MNIST lacks (from a test-only seed).") var robustness = false
+    @Option(help: "With --robustness: junk pictures of each kind.") var junk = 500
+    @Option(help: "With --robustness: drawings of each handwriting style.") var styleDrawings = 300
 
     struct Mistake: Codable {
         var index: Int
@@ -33,22 +36,27 @@ struct EvalCommand: AsyncParsableCommand {
         /// `confusion[label][predicted]`.
         var confusion: [[Int]]
         var mostConfidentlyWrong: [Mistake]
+        /// Calibration, verdicts and (with `--robustness`) junk and styles.
+        var calibration: RobustnessReport?
     }
 
     func run() async throws {
         guard wrong >= 0 else { throw ValidationError("--wrong must not be negative") }
+        guard junk > 0, styleDrawings > 0 else { throw ValidationError("--junk and --style-drawings must be positive") }
         let url = try modelOptions.resolvedURL()
         let classifier = try modelOptions.load(url)
         var test = try MNISTTrainingData.testSet(directory: mnistDirectory(data))
         if let limit { test = test.subset(0..<max(0, limit)) }
         guard test.count > 0 else { throw CLIError("no test images") }
-        let report = try Self.evaluate(classifier, on: test, name: url.lastPathComponent, wrong: wrong)
+        var report = try Self.evaluate(classifier, on: test, name: url.lastPathComponent, wrong: wrong)
+        report.calibration = try RobustnessReport(model: classifier, test: test,
+                                                  robustness: robustness ? (junk, styleDrawings) : nil)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(Self.text(report, images: test))
+            print(Self.text(report, images: test) + (report.calibration?.text ?? ""))
         }
     }
 
@@ -66,7 +74,7 @@ struct EvalCommand: AsyncParsableCommand {
             let classes = probabilities.shape.last ?? 10
             for slot in 0..<count {
                 let row = Array(probabilities.scalars[slot * classes..<(slot + 1) * classes])
-                let predicted = row.indices.max { row[$0] < row[$1] } ?? 0
+                let predicted = row.indices.prefix(10).max { row[$0] < row[$1] } ?? 0  // a digit, also for 11 outputs
                 let label = Int(images.labels[first + slot])
                 if label < 10, predicted < 10 { confusion[label][predicted] += 1 }
                 if predicted != label {

@@ -12,6 +12,8 @@ struct MNISTTrainingData {
     /// The SHA-256 of each file read, by file name (e.g. `train-images-idx3-ubyte.gz`).
     var checksums: [String: String]
     var directory: URL
+    /// What was added to the MNIST images (synthetic styles, junk), for the summary.
+    var additions: [String] = []
 
     /// Loads the four files from `directory`; `limit` keeps only the first images of each set.
     static func load(directory: URL, validationSize: Int, limit: Int?) throws -> MNISTTrainingData {
@@ -49,6 +51,7 @@ struct MNISTTrainingData {
 
     var summary: String {
         "MNIST train, \(training.count) images; validation: the last \(validation.count); test: \(test.count)"
+            + additions.map { "; added: \($0)" }.joined()
     }
 }
 

@@ -3,8 +3,9 @@ import DigittyVision
 import Foundation
 
 /// Random rotations, shifts, zoom and elastic distortion of training images, as Keras' ImageDataGenerator does
-/// them (bilinear sampling, points outside the image take the nearest edge pixel), and a share of them redrawn
-/// with the app's pen (`PenRedrawing`). Deterministic: the same generator state gives the same image. Immutable
+/// them (bilinear sampling, points outside the image take the nearest edge pixel); slant and aspect ratio; and
+/// shares of them thinned or thickened (`StrokeThickness`), stretched to fill a square or drawn at low resolution
+/// (`Reframing`), and redrawn with the app's pen (`PenRedrawing`). Deterministic: the same generator state gives the same image. Immutable
 /// and safe to share between threads; each thread brings its own generator. It is the `ImageAugmentation` that
 /// `digitty train` gives the engine's trainer.
 public struct Augmenter: ImageAugmentation {
@@ -17,12 +18,19 @@ public struct Augmenter: ImageAugmentation {
         public var shiftY: Float
         /// Scale factor; above 1 enlarges the content.
         public var scale: Float
+        /// Slant: content at height y moves right by `shear` × (centre − y), so positive leans it to the right.
+        public var shear: Float
+        /// Aspect ratio: the content's width is scaled by `aspect`, its height by 1 / `aspect`.
+        public var aspect: Float
 
-        public init(rotation: Float = 0, shiftX: Float = 0, shiftY: Float = 0, scale: Float = 1) {
+        public init(rotation: Float = 0, shiftX: Float = 0, shiftY: Float = 0, scale: Float = 1, shear: Float = 0,
+                    aspect: Float = 1) {
             self.rotation = rotation
             self.shiftX = shiftX
             self.shiftY = shiftY
             self.scale = scale
+            self.shear = shear
+            self.aspect = aspect
         }
 
         public static let identity = Transform()
@@ -41,13 +49,21 @@ public struct Augmenter: ImageAugmentation {
         elasticKernel = settings.elasticAlpha > 0 ? Self.gaussianKernel(sigma: max(settings.elasticSigma, 0.1)) : []
     }
 
-    /// A random transform within the settings' ranges.
+    /// A random transform within the settings' ranges. Slant and aspect ratio are drawn only when enabled (so
+    /// older settings give the same images as before), each for half of the images.
     public func randomTransform(using random: inout some RandomNumberGenerator) -> Transform {
         let s = settings
-        return Transform(rotation: Self.uniform(-s.rotation, s.rotation, &random),
-                         shiftX: Self.uniform(-s.widthShift, s.widthShift, &random) * Float(width),
-                         shiftY: Self.uniform(-s.heightShift, s.heightShift, &random) * Float(height),
-                         scale: 1 + Self.uniform(-s.zoom, s.zoom, &random))
+        var transform = Transform(rotation: Self.uniform(-s.rotation, s.rotation, &random),
+                                  shiftX: Self.uniform(-s.widthShift, s.widthShift, &random) * Float(width),
+                                  shiftY: Self.uniform(-s.heightShift, s.heightShift, &random) * Float(height),
+                                  scale: 1 + Self.uniform(-s.zoom, s.zoom, &random))
+        if s.shear > 0, Self.uniform(0, 1, &random) < 0.5 {
+            transform.shear = Self.uniform(-s.shear, s.shear, &random)
+        }
+        if s.aspect > 0, Self.uniform(0, 1, &random) < 0.5 {
+            transform.aspect = Self.uniform(1 / (1 + s.aspect), 1 + s.aspect, &random)
+        }
+        return transform
     }
 
     /// A uniform Float in [low, high) from the top 24 bits of one draw.
@@ -89,13 +105,30 @@ public struct Augmenter: ImageAugmentation {
         } else {
             apply(transform, to: source, into: output)
         }
+        if settings.thickness > 0, Self.uniform(0, 1, &random) < settings.thickness {
+            let amount = Self.uniform(StrokeThickness.amounts.lowerBound, StrokeThickness.amounts.upperBound, &random)
+            StrokeThickness.change(output, width: width, height: height, by: amount)
+        }
+        let framed = width == MNISTPreprocessing.side && height == MNISTPreprocessing.side
+        if settings.stretchToFill > 0, framed, Self.uniform(0, 1, &random) < settings.stretchToFill {
+            replace(output, with: Reframing.stretchedToFill)
+        }
+        if settings.lowResolution > 0, framed, Self.uniform(0, 1, &random) < settings.lowResolution {
+            let cells = Int(Self.uniform(Float(Reframing.cells.lowerBound), Float(Reframing.cells.upperBound + 1), &random))
+            let level = Self.uniform(0.3, 0.6, &random)
+            let square = Self.uniform(0, 1, &random) < 0.5, grey = Self.uniform(0, 1, &random) < 0.5
+            replace(output) { Reframing.atLowResolution($0, cells: cells, square: square, greyCells: grey, binarisedAt: level) }
+        }
         if settings.penRedraw > 0, width == PenRedrawing.canvasSide, height == PenRedrawing.canvasSide,
            Self.uniform(0, 1, &random) < settings.penRedraw {
-            let distorted = GrayImage(width: width, height: height, pixels: Array(output))
-            if let redrawn = PenRedrawing().redraw(distorted, using: &random) {
-                _ = output.update(fromContentsOf: redrawn.pixels)
-            }
+            replace(output) { PenRedrawing().redraw($0, using: &random) }
         }
+    }
+
+    /// Replaces the image in `output` with `change`'s result, unless that is nil (no ink left).
+    private func replace(_ output: UnsafeMutableBufferPointer<Float>, with change: (GrayImage) -> GrayImage?) {
+        let image = GrayImage(width: width, height: height, pixels: Array(output))
+        if let changed = change(image) { _ = output.update(fromContentsOf: changed.pixels) }
     }
 
     /// `image` distorted at random (a convenience over the buffer version).
@@ -114,7 +147,8 @@ public struct Augmenter: ImageAugmentation {
                       into output: UnsafeMutableBufferPointer<Float>, displacement: [Float]? = nil) {
         precondition(source.count == width * height && output.count == width * height, "buffers must hold one image")
         precondition(displacement == nil || displacement!.count == 2 * width * height, "one displacement per pixel")
-        // Output pixel p samples the source at C + R(−θ)·(p − C − shift)/scale: an affine map a·x + b·y + c.
+        // Output pixel p samples the source at C + R(−θ)·(p − C − shift)/scale, then (slant and aspect) at
+        // C + D·(that − C) with D = [[1/aspect, shear/aspect], [0, aspect]]: an affine map a·x + b·y + c.
         let radians = Double(transform.rotation) * .pi / 180
         let inverseScale = 1 / Double(transform.scale)
         let cosine = Self.snap(cos(radians) * inverseScale), sine = Self.snap(sin(radians) * inverseScale)
@@ -122,13 +156,19 @@ public struct Augmenter: ImageAugmentation {
         let (px, py) = (cx + Double(transform.shiftX), cy + Double(transform.shiftY))
         // With y pointing down, a counter-clockwise turn on screen is x' = x·cos + y·sin, y' = −x·sin + y·cos;
         // sampling uses the inverse.
-        let a = Float(cosine), b = Float(-sine), c = Float(cx - cosine * px + sine * py)
-        let d = Float(sine), e = Float(cosine), f = Float(cy - sine * px - cosine * py)
+        var a = cosine, b = -sine, c = cx - cosine * px + sine * py
+        var d = sine, e = cosine, f = cy - sine * px - cosine * py
+        if transform.shear != 0 || transform.aspect != 1 {
+            let r = Double(transform.aspect), k = Double(transform.shear)
+            (a, b, c, d, e, f) = ((a + k * d) / r, (b + k * e) / r, (c - cx + k * (f - cy)) / r + cx,
+                                  r * d, r * e, r * (f - cy) + cy)
+        }
+        let (a32, b32, c32, d32, e32, f32) = (Float(a), Float(b), Float(c), Float(d), Float(e), Float(f))
         let maxX = Float(width - 1), maxY = Float(height - 1)
 
         for y in 0 ..< height {
-            var sx = b * Float(y) + c
-            var sy = e * Float(y) + f
+            var sx = b32 * Float(y) + c32
+            var sy = e32 * Float(y) + f32
             for x in 0 ..< width {
                 var u = sx, v = sy
                 if let displacement {
@@ -144,8 +184,8 @@ public struct Augmenter: ImageAugmentation {
                 let top = source[y0 * width + x0] + (source[y0 * width + x1] - source[y0 * width + x0]) * fx
                 let bottom = source[y1 * width + x0] + (source[y1 * width + x1] - source[y1 * width + x0]) * fx
                 output[y * width + x] = top + (bottom - top) * fy
-                sx += a
-                sy += d
+                sx += a32
+                sy += d32
             }
         }
     }

@@ -128,7 +128,7 @@ public enum MNISTPreprocessing {
     }
 
     /// The smallest rectangle (x, y, width, height) holding every non-zero pixel, or nil if there is none.
-    static func boundingBox(of image: GrayImage) -> (x: Int, y: Int, width: Int, height: Int)? {
+    package static func boundingBox(of image: GrayImage) -> (x: Int, y: Int, width: Int, height: Int)? {
         var (minX, minY, maxX, maxY) = (Int.max, Int.max, -1, -1)
         let w = image.width
         image.pixels.withUnsafeBufferPointer { pixels in
