@@ -21,7 +21,7 @@ struct CalibrateCommand: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "MNIST directory (default: $DIGITTY_DATA, then the user cache).") var data: String?
-    @Option(help: "Where to save the calibrated model (default: over --model).") var output: String?
+    @Option(help: "Where to save the calibrated model, named after the file (default: over --model).") var output: String?
     @Option(help: "Training images held out for validation (the last ones).") var validationSize = 5000
     @Option(help: "Junk pictures of each kind generated for validation.") var junk = 200
     @Option(help: "Seed of the validation junk.") var seed: UInt64 = 0xCA11B
@@ -39,9 +39,10 @@ struct CalibrateCommand: AsyncParsableCommand {
         let validation = try data.validation.appending(
             SyntheticImages.junk(perKind: junk, digits: data.validation, seed: seed))
         let fit = try CalibrationFit(model: model, validation: validation, falseRejection: falseRejection)
-        let calibrated = try SequentialModel(name: model.name, input: model.input, layers: model.layers,
-                                             provenance: model.provenance, calibration: fit.calibration)
         let outputURL = output.map { URL(fileURLWithPath: $0) } ?? url
+        // Named after its file, as `digitty train` names the models it saves.
+        let calibrated = try SequentialModel(name: outputURL.deletingPathExtension().lastPathComponent, input: model.input,
+                                             layers: model.layers, provenance: model.provenance, calibration: fit.calibration)
         try ModelFile.save(calibrated, to: outputURL)
         print(Self.describe(fit, digits: data.validation.count, junk: validation.count - data.validation.count))
         print("saved \(outputURL.path)")

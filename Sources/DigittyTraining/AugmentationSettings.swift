@@ -106,7 +106,7 @@ public struct AugmentationSettings: Sendable, Equatable, Codable {
     }
 
     /// Checks the ranges (rotation 0…180°, shifts 0…1, zoom 0…<1, elastic α 0…100 with σ 0.5…20, shear 0…1,
-    /// aspect 0…2, shares 0…1).
+    /// aspect 0…2, pen redraw and the other shares 0…1).
     public func validate() throws(ModelError) {
         let shares = [penRedraw, stretchToFill, thickness, lowResolution]
         let finite = ([rotation, widthShift, heightShift, zoom, elasticAlpha, elasticSigma, shear, aspect] + shares)
@@ -115,7 +115,7 @@ public struct AugmentationSettings: Sendable, Equatable, Codable {
               zoom >= 0, zoom < 1, (0...100).contains(elasticAlpha), (0.5...20).contains(elasticSigma),
               (0...1).contains(shear), (0...2).contains(aspect), shares.allSatisfy({ (0...1).contains($0) }) else {
             throw .invalidParameter("augmentation out of range (rotation 0…180°, shift 0…1, zoom 0…<1, "
-                                    + "elastic α 0…100 with σ 0.5…20, shear 0…1, aspect 0…2, shares 0…1), got \(summary)")
+                                    + "elastic α 0…100 with σ 0.5…20, pen redraw 0…1, shear 0…1, aspect 0…2, other shares 0…1), got \(summary)")
         }
     }
 }

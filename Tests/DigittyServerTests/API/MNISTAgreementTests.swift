@@ -29,9 +29,11 @@ struct MNISTAgreementTests {
                 prepared += try #require(MNISTPreprocessing.prepare(image)).pixels
             }
             let probabilities = try model.probabilities(for: Tensor(shape: [end - start, 28, 28, 1], scalars: prepared)).scalars
+            // The ten digits' scores (a model may have an eleventh output, "not a digit", after them).
+            let classes = probabilities.count / (end - start)
             for row in 0..<(end - start) {
-                let scores = probabilities[row * 10..<(row + 1) * 10]
-                direct.append(scores.indices.max { scores[$0] < scores[$1] }! - row * 10)
+                let scores = probabilities[row * classes..<row * classes + 10]
+                direct.append(scores.indices.max { scores[$0] < scores[$1] }! - row * classes)
             }
             await Task.yield()
         }
