@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "DigittyEngine", targets: ["DigittyEngine"]),
         .library(name: "DigittyVision", targets: ["DigittyVision"]),
         .library(name: "DigittyONNX", targets: ["DigittyONNX"]),
+        .library(name: "DigittyTraining", targets: ["DigittyTraining"]),
         .executable(name: "digitty", targets: ["DigittyCLI"]),
     ],
     dependencies: [
@@ -20,17 +21,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
         // The engine's hot loops in C, compiled for several instruction sets and chosen at run time (no build flags).
         .target(name: "CDigittyKernels", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
-        // The CNN engine: tensors, layers, inference, training, model files. No UI.
+        // The inference engine: tensors, layers, kernels, models, model files. No UI, no training, no I/O policy.
         .target(name: "DigittyEngine", dependencies: ["CDigittyKernels"]),
         // zlib, for gzip'd MNIST files and PNG images.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // Images, MNIST files, augmentation and MNIST-style preprocessing of drawn digits.
+        // Images, MNIST files, the pen, MNIST-style preprocessing, and the one reader: image in, verdict out.
         .target(name: "DigittyVision", dependencies: ["DigittyEngine", "CZlib"]),
+        // Training: trainable layers, the trainer, optimizers, checkpoints, augmentation.
+        .target(name: "DigittyTraining", dependencies: ["DigittyEngine", "DigittyVision", "CDigittyKernels"]),
+        // Downloading MNIST over HTTP, each file verified by SHA-256 (the only networking besides tracking).
+        .target(name: "DigittyDownload", dependencies: ["DigittyVision"]),
         // ONNX interop: import and run ONNX graphs, convert them to native models, export native models.
         .target(
             name: "DigittyONNX",
@@ -39,18 +43,18 @@ let package = Package(
         // ncursesw, behind a C shim (its macros and globals do not import into Swift).
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // The terminal app: canvas, input decoding, layout and rendering in plain Swift; ncurses in one adapter.
-        .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "CNcursesw"]),
-        // `digitty serve`: the prediction API, the drawing page, metrics, on Hummingbird.
+        .target(name: "DigittyTerminal", dependencies: ["DigittyEngine", "DigittyVision", "DigittyTraining", "CNcursesw"]),
+        // `digitty serve`: the prediction API, the drawing page, metrics, on SwiftNIO's HTTP/1.1 codec and
+        // Hummingbird's server.
         .target(
             name: "DigittyServer",
             dependencies: [
                 "DigittyEngine", "DigittyVision", "DigittyONNX",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,24 +63,33 @@ let package = Package(
             ]
         ),
         // Logging training runs to an MLflow tracking server over its REST API.
-        .target(name: "DigittyTracking", dependencies: ["DigittyEngine"]),
+        .target(name: "DigittyTracking", dependencies: ["DigittyEngine", "DigittyTraining"]),
         // The `digitty` command.
         .executableTarget(
             name: "DigittyCLI",
             dependencies: [
-                "DigittyEngine", "DigittyVision", "DigittyONNX", "DigittyTerminal", "DigittyServer", "DigittyTracking",
+                "DigittyEngine", "DigittyVision", "DigittyTraining", "DigittyDownload", "DigittyONNX", "DigittyTerminal",
+                "DigittyServer", "DigittyTracking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "CDigittyKernels"]),
-        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine"]),
-        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision"]),
-        .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine"],
-                    exclude: ["Support/onnxruntime_reference.py"]),
-        .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision"]),
+        // What every test target shares: the repository and ../shared, prerequisites (a skip, or a failure
+        // under CI=true), the project's Python (.venv), the built binary, a local file server, the fuzz campaign.
+        .target(name: "DigittyTestSupport", dependencies: ["DigittyVision"], path: "Tests/DigittyTestSupport"),
+        .testTarget(name: "DigittyEngineTests", dependencies: ["DigittyEngine", "CDigittyKernels", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyVisionTests", dependencies: ["DigittyVision", "DigittyEngine", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyTrainingTests", dependencies: ["DigittyTraining", "DigittyVision", "DigittyEngine",
+                                                                 "DigittyTestSupport"]),
+        .testTarget(name: "DigittyDownloadTests", dependencies: ["DigittyDownload", "DigittyVision", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyCLITests", dependencies: ["DigittyCLI", "DigittyEngine", "DigittyVision", "DigittyTraining",
+                                                         "DigittyDownload", "DigittyTestSupport"]),
+        .testTarget(name: "DigittyONNXTests", dependencies: ["DigittyONNX", "DigittyEngine", "DigittyTestSupport"],
+                    exclude: ["Support/onnxruntime_reference.py", "Support/exporter_graphs.py"]),
+        .testTarget(name: "DigittyTerminalTests", dependencies: ["DigittyTerminal", "DigittyEngine", "DigittyVision",
+                                                                 "DigittyTestSupport"]),
         .testTarget(name: "DigittyServerTests", dependencies: [
-            "DigittyServer", "DigittyTracking", "DigittyTerminal", "DigittyEngine", "DigittyVision", "DigittyONNX",
-            .product(name: "Hummingbird", package: "hummingbird"),
+            "DigittyTestSupport",
+            "DigittyServer", "DigittyTracking", "DigittyTerminal", "DigittyTraining", "DigittyEngine", "DigittyVision", "DigittyONNX",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -17,18 +17,15 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @Argument(help: "The ONNX model.") var source: String
     @Argument(help: "The native model file to write (.safetensors).") var destination: String
-    @Option(parsing: .upToNextOption,
-            help: "Input scaling the model expects: unit (pixels/255, default), byte (0…255) or standardize MEAN STD.")
-    var scaling: [String] = []
+    @OptionGroup var scalingOptions: ScalingOptions
 
     func run() async throws {
-        let scaling = try ScalingOption.parse(scaling)
         let url = URL(fileURLWithPath: source)
         let model: ONNXModel
         do {
-            model = try ONNXModel(contentsOf: url, scaling: scaling)
-        } catch {
-            throw CLIError("'\(source)': \(error)")
+            model = try ModelLoader.loadONNX(contentsOf: url, scaling: try scalingOptions.parsed())
+        } catch let error as ModelLoadError {
+            throw CLIError(error.description)
         }
         var native: SequentialModel
         do {
@@ -47,32 +44,6 @@ struct ConvertCommand: AsyncParsableCommand {
             throw CLIError(error.description)
         }
         print("wrote \(destination): \(native.specs.map(\.summary).joined(separator: " → ")), "
-              + "\(native.parameterCount) parameters, input \(native.input.sampleShape) scaled \(ScalingOption.describe(native.input.scaling))")
-    }
-}
-
-/// `--scaling unit | byte | standardize MEAN STD`.
-enum ScalingOption {
-    static func parse(_ words: [String]) throws -> InputSpec.Scaling? {
-        switch words.first?.lowercased() {
-        case nil: return nil
-        case "unit" where words.count == 1: return .unit
-        case "byte" where words.count == 1: return .byte
-        case "standardize" where words.count == 3, "standardized" where words.count == 3:
-            guard let mean = Float(words[1]), let std = Float(words[2]), std.isFinite, std != 0, mean.isFinite else {
-                throw ValidationError("--scaling standardize needs a finite MEAN and a finite non-zero STD")
-            }
-            return .standardized(mean: mean, std: std)
-        default:
-            throw ValidationError("--scaling must be unit, byte or standardize MEAN STD, got '\(words.joined(separator: " "))'")
-        }
-    }
-
-    static func describe(_ scaling: InputSpec.Scaling) -> String {
-        switch scaling {
-        case .unit: "unit (pixels/255)"
-        case .byte: "byte (0…255)"
-        case let .standardized(mean, std): "standardized ((unit − \(mean)) / \(std))"
-        }
+              + "\(native.parameterCount) parameters, input \(native.input.sampleShape) scaled \(ScalingOptions.describe(native.input.scaling))")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DigittyDownload
 import DigittyVision
 import Foundation
 

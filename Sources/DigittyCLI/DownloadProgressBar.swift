@@ -1,3 +1,4 @@
+import DigittyDownload
 import DigittyVision
 import Foundation
 

@@ -15,8 +15,9 @@ struct DrawCommand: ParsableCommand {
 
     func run() throws {
         // Load before touching the terminal: a bad model gives a one-line error and a clean terminal.
+        // `--scaling` applies to the model named; the shipped models Tab switches to record their own.
         let url = try modelOptions.resolvedURL()
-        let model = try Self.loadModel(url)
+        let model = try modelOptions.load(url)
         let session = DrawSession(model: model, modelURL: url, shippedModels: ModelLocator.shippedModels(),
                                   loadModel: { try Self.loadModel($0) })
         do {

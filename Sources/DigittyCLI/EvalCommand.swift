@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyTraining
 import Foundation
 
 /// `digitty eval`: a model's accuracy on the MNIST test set, per class, its confusion matrix, and the test
@@ -24,6 +25,8 @@ struct EvalCommand: AsyncParsableCommand {
 
     struct Report: Codable {
         var model: String
+        /// The input scaling the model was run with.
+        var scaling: String
         var images: Int
         var accuracy: Double
         var perClassAccuracy: [Double?]
@@ -79,12 +82,13 @@ struct EvalCommand: AsyncParsableCommand {
             let total = confusion[label].reduce(0, +)
             return total == 0 ? nil : Double(confusion[label][label]) / Double(total)
         }
-        return Report(model: name, images: images.count, accuracy: Double(correct) / Double(images.count),
+        return Report(model: name, scaling: ScalingOptions.describe(classifier.input.scaling), images: images.count, accuracy: Double(correct) / Double(images.count),
                       perClassAccuracy: perClass, confusion: confusion, mostConfidentlyWrong: Array(mistakes.prefix(wrong)))
     }
 
     static func text(_ report: Report, images: LabelledImages) -> String {
-        var lines = [String(format: "%@: %.2f%% of %d test images correct", report.model, report.accuracy * 100, report.images), ""]
+        var lines = [String(format: "%@: %.2f%% of %d test images correct", report.model, report.accuracy * 100, report.images),
+                     "input scaling: \(report.scaling)", ""]
         lines.append("per class: " + report.perClassAccuracy.enumerated().map { label, accuracy in
             "\(label) " + (accuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "–")
         }.joined(separator: "  "))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyTraining
 import Foundation
 
 /// `digitty experiment`: the original project's grid (simple and deep × rotation 6° and 12°), one directory

@@ -16,12 +16,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let url = try modelOptions.resolvedURL()
-        let loaded: any ImageClassifier
-        do {
-            loaded = try ModelLoader.load(contentsOf: url)
-        } catch {
-            throw CLIError(error.description)
-        }
+        let loaded = try modelOptions.load(url)
         guard let model = loaded as? SequentialModel else {
             throw CLIError("'\(url.path)' is an ONNX graph that does not convert to a sequential model; it is already ONNX")
         }
@@ -31,6 +26,6 @@ struct ExportCommand: AsyncParsableCommand {
             throw CLIError("cannot export to '\(onnx)': \(error)")
         }
         print("wrote \(onnx): ONNX opset \(ONNXExporter.opset), \(model.specs.map(\.summary).joined(separator: " → ")), "
-              + "input scaled \(ScalingOption.describe(model.input.scaling))")
+              + "input scaled \(ScalingOptions.describe(model.input.scaling))")
     }
 }

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTraining
 import DigittyVision
 import Foundation
 

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTraining
 import Foundation
 
 /// A one-line live status on stderr, redrawn in place on a terminal (at most every 0.2 s) or printed every

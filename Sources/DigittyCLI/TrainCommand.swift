@@ -1,6 +1,7 @@
 import ArgumentParser
 import DigittyEngine
 import DigittyONNX
+import DigittyTraining
 import DigittyVision
 import Foundation
 

@@ -1,5 +1,6 @@
 import DigittyEngine
 import DigittyTracking
+import DigittyTraining
 import DigittyVision
 import Foundation
 
@@ -24,6 +25,7 @@ struct TrainingSession {
     }
 
     func run(stop: StopSignal, progress: ProgressLine) throws -> Outcome {
+        try prepareFiles(progress: progress)
         let trainer = try Trainer(name: name, configuration: configuration, training: data.training,
                                   validation: data.validation,
                                   augmenter: configuration.augmentation.map { Augmenter(settings: $0) },
@@ -35,7 +37,6 @@ struct TrainingSession {
             try trainer.restore(try TrainingCheckpoint.load(contentsOf: checkpoint))
             progress.print("resuming \(name) at epoch \(trainer.state.epoch + 1), batch \(trainer.state.batch)")
         }
-        try OutputDirectory.create(output.deletingLastPathComponent())
         let started = Date()
         while !trainer.isFinished {
             let metrics = trainer.runEpoch(progress: { progress.update(ProgressLine.describe($0)) },
@@ -77,6 +78,29 @@ struct TrainingSession {
 }
 
 extension TrainingSession {
+    /// Before any training: the directories of the model and the checkpoint exist and can be written, neither
+    /// path is a directory, a checkpoint is not overwritten unless resumed, and the temporary files that a
+    /// write killed mid-way (SIGKILL, power loss) left beside them are removed.
+    func prepareFiles(progress: ProgressLine) throws {
+        for file in [output, checkpoint] {
+            let directory = file.deletingLastPathComponent()
+            try OutputDirectory.create(directory)
+            guard access(directory.path, W_OK) == 0 else {
+                throw CLIError("cannot write into \(directory.path): \(String(cString: strerror(errno)))")
+            }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw CLIError("cannot write \(file.path): it is a directory")
+            }
+            for leftover in AtomicFile.removeLeftovers(of: file) {
+                progress.print("removed \(leftover), left by an interrupted write")
+            }
+        }
+        if !resume, FileManager.default.fileExists(atPath: checkpoint.path) {
+            throw CLIError("\(checkpoint.path) holds an earlier run's checkpoint: pass --resume to continue it, or remove it to start over")
+        }
+    }
+
     /// `run`, logged through `tracking` as one MLflow run named `name`: params and tags first, metrics after
     /// every epoch (once the checkpoint is written), then the test accuracy, the model file and FINISHED; KILLED
     /// when interrupted, FAILED on an error. Logging runs in the background; this waits for it only at the end.

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Tracking never stops training: when the server cannot be reached or refuses a call, the tracker prints one
 /// warning (through `warn`), turns itself off for the rest of the process, and every later call returns at
-/// once. The local run directory stays the record of the run.
+/// once, except that `finishRun` still tries to end a run the server created. A model file that cannot be
+/// stored as an artifact only warns. The local run directory stays the record of the run.
 ///
 /// ```swift
 /// let tracker = ExperimentTracker(uri: ExperimentTracker.trackingURI(flag: options.mlflow), experiment: "digitty")
@@ -35,7 +36,7 @@ public actor ExperimentTracker {
     public private(set) var isEnabled: Bool
     /// The current run's id in MLflow, once `startRun` succeeded.
     public private(set) var runID: String?
-    /// The warning printed on the first failure, if any.
+    /// The first warning printed, if any.
     public private(set) var warning: String?
 
     private let client: MLflowClient?
@@ -108,27 +109,46 @@ public actor ExperimentTracker {
         await attempt { client in try await client.logBatch(runID: runID, params: params) }
     }
 
-    /// Uploads a file (the trained model) as an artifact of the current run, under `directory/<file name>`.
+    /// Stores a file (the trained model) as an artifact of the current run, under `directory/<file name>`:
+    /// uploaded through the server's artifact proxy, or written straight into the run's artifact directory when
+    /// the server hands out a path (`mlflow server --default-artifact-root /some/dir`), as MLflow's own clients
+    /// do. An artifact that cannot be stored gives a warning of its own; the run goes on and is still ended.
     public func uploadArtifact(fileAt url: URL, directory: String = "model") async {
-        guard runID != nil, let artifactURI else { return }
-        await attempt { client in
+        guard isEnabled, let client, let runID, let artifactURI else { return }
+        let path = directory.isEmpty ? url.lastPathComponent : directory + "/" + url.lastPathComponent
+        do throws(MLflowError) {
             let data: Data
             do {
                 data = try Data(contentsOf: url)
             } catch {
-                throw MLflowError.unreadableFile(path: url.path, reason: error.localizedDescription)
+                throw .unreadableFile(path: url.path, reason: error.localizedDescription)
             }
-            let path = directory.isEmpty ? url.lastPathComponent : directory + "/" + url.lastPathComponent
-            try await client.uploadArtifact(data, path: path, artifactURI: artifactURI)
+            switch ArtifactLocation(artifactURI: artifactURI) {
+            case let .proxied(location): try await client.uploadArtifact(data, path: path, proxiedLocation: location)
+            case let .directory(root): try ArtifactLocation.write(data, path: path, into: root)
+            case let .unsupported(uri): throw .unsupportedArtifactStore(uri: uri)
+            }
+        } catch {
+            let message = "warning: \(error); MLflow run \(runID) is logged without its \(path)"
+            warning = warning ?? message
+            warn(message)
         }
     }
 
-    /// Ends the current run with `status` (`.finished` after a completed training, `.failed` after an error).
+    /// Ends the current run with `status` (`.finished` after a completed training, `.failed` after an error,
+    /// `.killed` when interrupted). Tried even after an earlier call failed, so that a run the server did create
+    /// is not left RUNNING when the server comes back; a failure here warns unless tracking is already off.
     public func finishRun(status: MLflowClient.RunStatus = .finished) async {
         guard let runID else { return }
-        await attempt { client in try await client.endRun(runID: runID, status: status) }
         self.runID = nil
         artifactURI = nil
+        guard let client else { return }
+        do {
+            try await client.endRun(runID: runID, status: status)
+        } catch {
+            guard isEnabled else { return }
+            fail(error)
+        }
     }
 
     /// Writes a line to standard error.
@@ -142,11 +162,15 @@ public actor ExperimentTracker {
         do {
             try await body(client)
         } catch {
-            isEnabled = false
-            runID = nil
-            let message = "warning: \(error); training goes on without MLflow logging (the run directory keeps the record)"
-            warning = message
-            warn(message)
+            fail(error)
         }
+    }
+
+    /// Warns once and turns tracking off; the open run, if any, is still ended by `finishRun`.
+    private func fail(_ error: any Error) {
+        isEnabled = false
+        let message = "warning: \(error); training goes on without MLflow logging (the run directory keeps the record)"
+        warning = warning ?? message
+        warn(message)
     }
 }

@@ -77,21 +77,10 @@ public struct MLflowClient: Sendable {
                                                                         endTime: milliseconds(endTime)))
     }
 
-    /// Uploads `data` as the artifact `path` (e.g. `model/simple.safetensors`) of the run whose artifact
-    /// location is `artifactURI`, through the server's artifact proxy. The server must serve artifacts
-    /// (`mlflow server`'s default), so the run's artifact URI starts with `mlflow-artifacts:`.
-    public func uploadArtifact(_ data: Data, path: String, artifactURI: String) async throws(MLflowError) {
+    /// Uploads `data` as the artifact `path` (e.g. `model/simple.safetensors`) of a run whose artifacts the
+    /// server proxies, under `location` (the run's `mlflow-artifacts:` URI less its scheme, e.g. `1/abc/artifacts`).
+    func uploadArtifact(_ data: Data, path: String, proxiedLocation location: String) async throws(MLflowError) {
         let endpoint = "mlflow-artifacts/artifacts"
-        guard artifactURI.hasPrefix("mlflow-artifacts:") else {
-            throw .badResponse(endpoint: endpoint,
-                               detail: "run artifact URI '\(artifactURI)' is not served by the tracking server (start it with --serve-artifacts)")
-        }
-        // mlflow-artifacts:/1/abc/artifacts or mlflow-artifacts://host/1/abc/artifacts → 1/abc/artifacts
-        var location = String(artifactURI.dropFirst("mlflow-artifacts:".count))
-        if location.hasPrefix("//") {
-            location = String(location.dropFirst(2))
-            location = location.firstIndex(of: "/").map { String(location[$0...]) } ?? ""
-        }
         let relative = (location.split(separator: "/") + path.split(separator: "/")).map {
             $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
         }.joined(separator: "/")

@@ -12,6 +12,10 @@ public enum MLflowError: Error, CustomStringConvertible, Sendable {
     case badResponse(endpoint: String, detail: String)
     /// A local file to upload could not be read.
     case unreadableFile(path: String, reason: String)
+    /// The run's artifacts go to a directory on this machine that cannot be written.
+    case unwritableArtifact(path: String, reason: String)
+    /// The run's artifacts go to a store that digitty cannot write to (neither the server's proxy nor a path).
+    case unsupportedArtifactStore(uri: String)
 
     public var description: String {
         switch self {
@@ -25,6 +29,11 @@ public enum MLflowError: Error, CustomStringConvertible, Sendable {
             return "MLflow \(endpoint) answered something unexpected: \(detail)"
         case let .unreadableFile(path, reason):
             return "cannot read \(path) to upload to MLflow: \(reason)"
+        case let .unwritableArtifact(path, reason):
+            return "cannot write the MLflow artifact \(path): \(reason)"
+        case let .unsupportedArtifactStore(uri):
+            return "MLflow stores this run's artifacts at '\(uri)', which is neither served by the tracking server "
+                + "(mlflow server --serve-artifacts) nor a path on this machine"
         }
     }
 }

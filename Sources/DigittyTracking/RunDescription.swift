@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTraining
 
 /// What MLflow shows for a digitty training run: its hyper-parameters as params; its architecture, augmentation,
 /// data and data checksums as tags; and, epoch by epoch, its metrics.

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTraining
 import Foundation
 
 /// One training run as it is logged to MLflow: started with its params and tags, metrics after every epoch

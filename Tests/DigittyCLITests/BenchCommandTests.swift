@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 import Testing
 

@@ -1,75 +1,14 @@
+import DigittyDownload
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 import Testing
 
 /// `digitty data fetch` as a user runs it, against a local HTTP server (Python's http.server on 127.0.0.1).
-@Suite(.timeLimit(.minutes(2))) struct DataCommandTests {
-    /// `python3 -m http.server` for `directory` on a free loopback port, or another Python server that prints
-    /// "port N" first.
-    final class FileServer {
-        let port: Int
-        private let process: Process
-
-        /// Serves the files of `directory`.
-        convenience init?(serving directory: URL) {
-            self.init(pythonArguments: ["-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory.path])
-        }
-
-        /// A server that answers every GET with the promise of a megabyte, sends a kilobyte and then nothing.
-        convenience init?(stalling: Void) {
-            self.init(pythonArguments: ["-c", """
-                import http.server, time
-                class Handler(http.server.BaseHTTPRequestHandler):
-                    def do_GET(self):
-                        self.send_response(200)
-                        self.send_header("Content-Length", "1000000")
-                        self.end_headers()
-                        self.wfile.write(bytes(1000))
-                        self.wfile.flush()
-                        time.sleep(60)
-                http.server.ThreadingHTTPServer.daemon_threads = True
-                server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-                print("port", server.server_address[1])
-                server.serve_forever()
-                """])
-        }
-
-        /// Starts the server (waiting at most 10 s for it), or nil when python3 is not available.
-        private init?(pythonArguments: [String]) {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-u"] + pythonArguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            let lock = NSLock(), started = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) var text = ""
-            output.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                lock.lock(); text += String(decoding: data, as: UTF8.self); lock.unlock()
-                if data.isEmpty || text.contains("\n") { started.signal() }
-            }
-            guard (try? process.run()) != nil else { print("skipped: cannot start python3"); return nil }
-            _ = started.wait(timeout: .now() + 10)
-            output.fileHandleForReading.readabilityHandler = nil
-            lock.lock(); let line = text; lock.unlock()
-            // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-            guard let range = line.range(of: #"port \d+"#, options: .regularExpression),
-                  let port = Int(line[range].dropFirst(5)) else {
-                print("skipped: python3 -m http.server did not start (\(line))")
-                kill(process.processIdentifier, SIGKILL)
-                return nil
-            }
-            self.port = port
-        }
-
-        var url: String { "http://127.0.0.1:\(port)/" }
-
-        /// Kills the server (SIGKILL: a child of a test thread inherits a mask that blocks SIGTERM).
-        func stop() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+@Suite(.timeLimit(.minutes(2)), Python.prerequisite([]).trait) struct DataCommandTests {
+    /// The local file server, or a failure saying why it did not start.
+    static func server(serving directory: URL) throws -> LocalHTTPServer {
+        try #require(LocalHTTPServer.start(serving: directory), "the local HTTP server (the project's Python) did not start")
     }
 
     static func names(in directory: URL) -> [String] {
@@ -79,18 +18,15 @@ import Testing
     static let fileNames = MNISTDownloader.mnistFiles.map(\.name).sorted()
 
     /// With the real files served (when ../shared has them), the four arrive verified and a second run keeps them.
-    @Test func fetchesTheRealFilesFromAMirrorAndThenKeepsThem() throws {
-        guard FileManager.default.fileExists(atPath: DigittyProcess.sharedMNIST.appendingPathComponent("SHA256SUMS").path) else {
-            print("skipped: MNIST is not in ../shared/data/mnist")
-            return
-        }
-        guard let server = FileServer(serving: DigittyProcess.sharedMNIST) else { return }
+    @Test(Prerequisite.mnist.trait) func fetchesTheRealFilesFromAMirrorAndThenKeepsThem() throws {
+        try Prerequisite.mnist.require()
+        let server = try Self.server(serving: Repository.mnist)
         defer { server.stop() }
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let destination = directory.appendingPathComponent("cache/mnist")
 
-        let first = try DigittyProcess.run(["data", "fetch", "--mirror", server.url], environment: ["DIGITTY_DATA": destination.path],
+        let first = try DigittyProcess.run(["data", "fetch", "--mirror", server.url("files").absoluteString], environment: ["DIGITTY_DATA": destination.path],
                                            timeout: 120)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(Self.names(in: destination) == Self.fileNames)
@@ -98,9 +34,9 @@ import Testing
             #expect(first.stdout.contains("\(name): downloaded"), "\(first.stdout)")
             #expect(first.stderr.contains("\(name): downloading"), "\(first.stderr)")
             let copy = try Data(contentsOf: destination.appendingPathComponent(name))
-            #expect(copy == (try Data(contentsOf: DigittyProcess.sharedMNIST.appendingPathComponent(name))))
+            #expect(copy == (try Data(contentsOf: Repository.mnist.appendingPathComponent(name))))
         }
-        let second = try DigittyProcess.run(["data", "fetch", "--data", destination.path, "--mirror", server.url + "nothing-here"],
+        let second = try DigittyProcess.run(["data", "fetch", "--data", destination.path, "--mirror", server.url("files").absoluteString + "nothing-here"],
                                             timeout: 120)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.split(separator: "\n").filter { $0.contains("already present, SHA-256 verified") }.count == 4)
@@ -108,13 +44,17 @@ import Testing
 
     /// A server that stops sending: `--timeout` gives up; Ctrl-C stops at once (status 130). Neither keeps a file.
     @Test func stalledDownloadTimesOutOrIsInterrupted() throws {
-        guard let server = FileServer(stalling: ()) else { return }
+        let served = Repository.temporaryDirectory("cli-served")
+        defer { try? FileManager.default.removeItem(at: served) }
+        // The server promises all of a megabyte, sends half and then nothing.
+        try Data(count: 1 << 20).write(to: served.appendingPathComponent("train-images-idx3-ubyte.gz"))
+        let server = try Self.server(serving: served)
         defer { server.stop() }
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let started = Date()
-        let timedOut = try DigittyProcess.run(["data", "fetch", "--data", directory.path, "--mirror", server.url, "--timeout", "1"],
+        let timedOut = try DigittyProcess.run(["data", "fetch", "--data", directory.path, "--mirror", server.url("stall").absoluteString, "--timeout", "1"],
                                               timeout: 60)
         #expect(timedOut.status == 1 && !timedOut.signaled, "\(timedOut.stderr)")
         #expect(timedOut.stderr.contains("train-images-idx3-ubyte.gz: no data for 1 s (timed out)"), "\(timedOut.stderr)")
@@ -123,7 +63,7 @@ import Testing
 
         let process = Process()
         process.executableURL = DigittyProcess.executable
-        process.arguments = ["data", "fetch", "--data", directory.path, "--mirror", server.url]
+        process.arguments = ["data", "fetch", "--data", directory.path, "--mirror", server.url("stall").absoluteString]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -141,12 +81,13 @@ import Testing
 
     /// Wrong files, a missing path, a closed port and a path under a file: one line on stderr, status 1, no file.
     @Test func failuresAreOneLineAndLeaveNothing() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let served = directory.appendingPathComponent("served")
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
         for name in Self.fileNames { try Data(IDXFile(labels: [1, 2, 3]).encoded(gzip: true)).write(to: served.appendingPathComponent(name)) }
-        guard let server = FileServer(serving: served) else { return }
+        let server = try Self.server(serving: served)
+        let mirror = server.url("files").absoluteString
         let destination = directory.appendingPathComponent("mnist")
         func fetch(_ mirror: String, into target: URL = destination) throws -> DigittyProcess.Result {
             try DigittyProcess.run(["data", "fetch", "--data", target.path, "--mirror", mirror], timeout: 120)
@@ -155,14 +96,14 @@ import Testing
             result.stderr.split(separator: "\n").filter { $0.hasPrefix("Error: ") }.joined(separator: "\n")
         }
 
-        let corrupt = try fetch(server.url)
+        let corrupt = try fetch(mirror)
         #expect(corrupt.status == 1 && !corrupt.signaled)
         #expect(errorLine(corrupt).hasPrefix("Error: download of train-images-idx3-ubyte.gz is corrupt: SHA-256 "), "\(corrupt.stderr)")
         #expect(Self.names(in: destination).isEmpty)
 
-        let missing = try fetch(server.url + "nowhere/")
+        let missing = try fetch(mirror + "nowhere/")
         #expect(missing.status == 1)
-        #expect(errorLine(missing) == "Error: download failed: \(server.url)nowhere/train-images-idx3-ubyte.gz answered HTTP 404")
+        #expect(errorLine(missing) == "Error: download failed: \(mirror)nowhere/train-images-idx3-ubyte.gz answered HTTP 404")
         #expect(Self.names(in: destination).isEmpty)
 
         let port = server.port

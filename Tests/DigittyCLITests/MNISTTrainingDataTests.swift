@@ -1,4 +1,6 @@
 import DigittyEngine
+import DigittyDownload
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 import Testing
@@ -59,7 +61,7 @@ import Testing
     }
 
     @Test func syntheticFilesRawAndGzipLoadAsTheyAre() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         var random = SeededRandom(seed: 5)
         func bytes(_ count: Int, below: UInt64 = 256) -> [UInt8] { (0..<count).map { _ in UInt8(random.next() % below) } }
@@ -77,20 +79,17 @@ import Testing
         #expect(throws: CLIError.self) { try MNISTTrainingData.load(directory: directory, validationSize: 50, limit: nil) }
     }
 
-    @Test func realMNISTLoadsAsTheSystemToolsReadIt() throws {
-        guard FileManager.default.fileExists(atPath: DigittyProcess.sharedMNIST.appendingPathComponent("train-images-idx3-ubyte.gz").path) else {
-            print("skipped: MNIST is not in ../shared/data/mnist")
-            return
-        }
-        try Self.expectMatchesReference(DigittyProcess.sharedMNIST, validationSize: 5000)
-        let data = try MNISTTrainingData.load(directory: DigittyProcess.sharedMNIST, validationSize: 5000, limit: nil)
+    @Test(Prerequisite.mnist.trait) func realMNISTLoadsAsTheSystemToolsReadIt() throws {
+        try Prerequisite.mnist.require()
+        try Self.expectMatchesReference(Repository.mnist, validationSize: 5000)
+        let data = try MNISTTrainingData.load(directory: Repository.mnist, validationSize: 5000, limit: nil)
         #expect(data.training.count == 55_000 && data.validation.count == 5000 && data.test.count == 10_000)
         #expect(data.checksums == Dictionary(uniqueKeysWithValues: MNISTDownloader.mnistFiles.map { ($0.name, $0.sha256) }))
     }
 
     /// Damaged files and mismatched pairs are refused with a message naming the file.
     @Test func badFilesAreRefusedWithTheirName() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         func write(_ name: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: directory.appendingPathComponent(name)) }
         func expectError(containing text: String) {

@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 import Testing
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func predictsPNGAndPGMOfAnySizeAndPolarity() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let files = [
             ("small.png", PNG.encode(Self.one(width: 28, height: 28))),
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func textOutputShowsTheDigitAndABarChart() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("one.png")
         try Data(PNG.encode(Self.one(width: 28, height: 28))).write(to: url)
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func emptyImagesAreReportedNotPredicted() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("blank.png")
         try Data(PNG.encode(GrayImage(width: 40, height: 40))).write(to: url)
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func badImagesGiveOneLineErrorsAndTheRestStillRuns() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("good.png")
         try Data(PNG.encode(Self.one(width: 28, height: 28))).write(to: good)
@@ -102,10 +103,10 @@ import Testing
 }
 
 @Suite struct PredictIDXTests {
-    static let mnist = DigittyProcess.sharedMNIST
+    static let mnist = Repository.mnist
 
     @Test func givesOnePredictionPerImageWithItsIndex() throws {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let one = PredictCommandTests.one(width: 28, height: 28).bytes
         let file = IDXFile(images: one + [UInt8](repeating: 0, count: 784) + one, rows: 28, columns: 28)
@@ -128,12 +129,9 @@ import Testing
     }
 
     /// The whole MNIST test set through `digitty predict` with the shipped default model.
-    @Test func readsTheMNISTTestSetAccurately() throws {
+    @Test(Prerequisite.mnist.trait) func readsTheMNISTTestSetAccurately() throws {
+        try Prerequisite.mnist.require()
         let images = Self.mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz")
-        guard FileManager.default.fileExists(atPath: images.path) else {
-            print("skipped: MNIST is not in ../shared/data/mnist")
-            return
-        }
         let labels = try IDXFile.load(contentsOf: Self.mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
         let result = try DigittyProcess.run(["predict", "--json", images.path])
         #expect(result.status == 0)

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 @Suite(.serialized) struct TrainCommandTests {
     /// Writes raw IDX files for `count` training and `testCount` test images into a new directory.
     static func syntheticMNIST(count: Int, testCount: Int) throws -> URL {
-        let directory = DigittyProcess.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("cli")
         func write(_ name: String, images: Int, seed: UInt64) throws {
             var random = SeededRandom(seed: seed)
             var pixels = [UInt8](), labels = [UInt8]()
@@ -149,6 +150,55 @@ import Testing
         #expect(hiddenFiles().isEmpty)
     }
 
+    @Test func checkpointAndOutputAreCheckedBeforeTraining() throws {
+        let data = try Self.syntheticMNIST(count: 400, testCount: 40)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let common = ["train", "--data", data.path, "--validation-size", "100", "--epochs", "1", "--batch-size", "32"]
+        let output = data.appendingPathComponent("m.safetensors")
+        let checkpoint = output.path + ".checkpoint"
+
+        // Temporary files that writes killed mid-way (SIGKILL) left beside the checkpoint and the model are removed;
+        // a file that only looks like one is kept.
+        let leftovers = [".m.safetensors.checkpoint.\(UUID().uuidString).tmp", ".m.safetensors.\(UUID().uuidString).tmp"]
+        for name in leftovers + [".m.safetensors.checkpoint.notes.tmp"] {
+            try Data("partial".utf8).write(to: data.appendingPathComponent(name))
+        }
+        let first = try DigittyProcess.run(common + ["--output", output.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        for name in leftovers {
+            #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent(name).path), "\(name) is left")
+            #expect(first.stderr.contains("removed \(data.appendingPathComponent(name).path)"), "\(first.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent(".m.safetensors.checkpoint.notes.tmp").path))
+
+        // An earlier run's checkpoint is not overwritten without --resume.
+        let model = try Data(contentsOf: output)
+        let truncated = model.prefix(model.count / 2)
+        try truncated.write(to: URL(fileURLWithPath: checkpoint))
+        let refused = try DigittyProcess.run(common + ["--output", output.path])
+        #expect(refused.status == 1 && !refused.signaled, "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(checkpoint) holds an earlier run's checkpoint: pass --resume to continue it, or remove it"),
+                "\(refused.stderr)")
+        #expect(!refused.stderr.contains("epoch 1/1"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: checkpoint)) == truncated)
+
+        // A truncated checkpoint: the error names it.
+        let resumed = try DigittyProcess.run(common + ["--output", output.path, "--resume"])
+        #expect(resumed.status == 1 && !resumed.signaled, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("cannot read '\(checkpoint)': not a usable training checkpoint"), "\(resumed.stderr)")
+        try FileManager.default.removeItem(atPath: checkpoint)
+
+        // A model or checkpoint path that is a directory is refused before the first epoch, not after it.
+        let directory = data.appendingPathComponent("directory")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for arguments in [["--output", directory.path], ["--output", output.path, "--checkpoint", directory.path]] {
+            let result = try DigittyProcess.run(common + arguments)
+            #expect(result.status == 1 && !result.signaled, "\(result.stderr)")
+            #expect(result.stderr.contains("cannot write \(directory.path): it is a directory"), "\(result.stderr)")
+            #expect(!result.stderr.contains("epoch 1/1"), "\(result.stderr)")
+        }
+    }
+
     @Test func experimentWritesRunsAndALeaderboard() throws {
         let data = try Self.syntheticMNIST(count: 300, testCount: 50)
         defer { try? FileManager.default.removeItem(at: data) }
@@ -172,7 +222,7 @@ import Testing
     }
 
     @Test func badTrainingInputGivesAClearError() throws {
-        let data = DigittyProcess.temporaryDirectory()
+        let data = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: data) }
         let missing = try DigittyProcess.run(["train", "--data", data.path])
         #expect(missing.status == 1 && !missing.signaled)

@@ -6,9 +6,9 @@ import Dispatch
 /// Dense rows of `a` are processed four at a time so that each loaded row of `b` feeds four accumulators.
 /// Sparse rows (a quarter or more zeros, as after ReLU and pooling) and rows left over are done one at a
 /// time, skipping the zero entries, so they stream only the rows of `b` they need (`dk_gemm`).
-public enum MatrixMultiply {
+package enum MatrixMultiply {
     /// `c[m×n] = a[m×k] · b[k×n] (+ bias[n] on every row)`, all row-major and densely packed.
-    public static func multiply(
+    package static func multiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
         m: Int, k: Int, n: Int, bias: UnsafePointer<Float>? = nil
     ) {
@@ -24,7 +24,7 @@ public enum MatrixMultiply {
     }
 
     /// The same product with the rows of `a` split across all cores.
-    public static func parallelMultiply(
+    package static func parallelMultiply(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
         m: Int, k: Int, n: Int, bias: UnsafePointer<Float>? = nil
     ) {

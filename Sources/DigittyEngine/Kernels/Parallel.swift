@@ -1,18 +1,18 @@
 import Dispatch
 
 /// How the engine splits work across cores.
-enum Parallel {
+package enum Parallel {
     /// The number of cores work is spread over.
-    static let coreCount: Int = max(1, System.activeProcessorCount)
+    package static let coreCount: Int = max(1, System.activeProcessorCount)
 
     /// How many chunks to cut `items` into: one per core once the work is large enough to pay for threads.
-    static func chunkCount(work: Int, items: Int, minimumItemsPerChunk: Int = 1) -> Int {
+    package static func chunkCount(work: Int, items: Int, minimumItemsPerChunk: Int = 1) -> Int {
         guard work >= 1 << 20 else { return 1 }
         return max(1, min(coreCount, items / max(1, minimumItemsPerChunk)))
     }
 
     /// The items of chunk `index` out of `chunks`, with boundaries on multiples of `alignment`.
-    static func range(of index: Int, in chunks: Int, items: Int, alignment: Int = 1) -> Range<Int> {
+    package static func range(of index: Int, in chunks: Int, items: Int, alignment: Int = 1) -> Range<Int> {
         let blocks = (items + alignment - 1) / alignment
         let start = min(items, blocks * index / chunks * alignment)
         let end = min(items, blocks * (index + 1) / chunks * alignment)
@@ -20,7 +20,7 @@ enum Parallel {
     }
 
     /// Runs `body` once for each chunk of `0..<items`, in parallel when the work is large enough.
-    static func forEachChunk(items: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    package static func forEachChunk(items: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
         let chunks = chunkCount(work: work, items: items)
         if chunks <= 1 {
             body(0..<items)
@@ -39,7 +39,7 @@ import Glibc
 import Darwin
 #endif
 
-enum System {
+package enum System {
     static var activeProcessorCount: Int {
         Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }

@@ -7,10 +7,10 @@ import CDigittyKernels
 /// matrix a caller hands to which thread, so results do not depend on how work is split across cores.
 /// Zero entries of `A` are skipped where the kernel streams `A` element by element (inputs after ReLU and
 /// MNIST's black background are mostly zero); skipping a zero product is exact for finite values.
-public enum StridedMatrixMultiply {
+package enum StridedMatrixMultiply {
     /// `c[m×n] = a[m×k] · b[k×n]` (`+= ` when `accumulate`; `+ bias[n]` on every row when `bias` is given).
     /// `lda`, `ldb`, `ldc` are the row strides (in elements) of each matrix.
-    public static func multiply(
+    package static func multiply(
         m: Int, n: Int, k: Int,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false, bias: UnsafePointer<Float>? = nil
@@ -29,7 +29,7 @@ public enum StridedMatrixMultiply {
     }
 
     /// `c[m×n] = a[m×k] · bᵀ` where `b` is `[n×k]`: every element is a dot product of two rows.
-    public static func multiplyTransposedB(
+    package static func multiplyTransposedB(
         m: Int, n: Int, k: Int,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         into c: UnsafeMutablePointer<Float>, ldc: Int
@@ -47,7 +47,7 @@ public enum StridedMatrixMultiply {
 
     /// `c[k×n] = aᵀ · b` where `a` is `[m×k]` and `b` is `[m×n]` (`+=` when `accumulate`): the sum over the
     /// `m` rows of outer products, as in a weight gradient.
-    public static func multiplyTransposedA(
+    package static func multiplyTransposedA(
         m: Int, n: Int, k: Int,
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false

@@ -44,7 +44,7 @@ public struct Softmax: Layer {
     }
 
     /// Replaces each run of `width` values with its softmax.
-    static func normalize(_ values: UnsafeMutableBufferPointer<Float>, width: Int) {
+    package static func normalize(_ values: UnsafeMutableBufferPointer<Float>, width: Int) {
         var start = 0
         while start + width <= values.count {
             var largest = -Float.infinity

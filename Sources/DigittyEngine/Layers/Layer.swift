@@ -25,7 +25,7 @@ public enum Padding: String, Codable, Sendable {
     case same
 
     /// Output length and leading padding for a window of `size` moving by `stride` over `length`.
-    func geometry(length: Int, size: Int, stride: Int) -> (output: Int, padBefore: Int) {
+    package func geometry(length: Int, size: Int, stride: Int) -> (output: Int, padBefore: Int) {
         switch self {
         case .valid:
             return (length >= size ? (length - size) / stride + 1 : 0, 0)
@@ -38,7 +38,7 @@ public enum Padding: String, Codable, Sendable {
 }
 
 /// Checks that a sample shape is an image `[height, width, channels]`.
-func imageShape(_ shape: [Int], for layer: String) throws(ModelError) -> (height: Int, width: Int, channels: Int) {
+package func imageShape(_ shape: [Int], for layer: String) throws(ModelError) -> (height: Int, width: Int, channels: Int) {
     guard shape.count == 3 else {
         throw .shapeMismatch("\(layer) needs an image input [height, width, channels], got \(shape)")
     }

@@ -1,10 +1,10 @@
 /// The sliding window shared by MaxPool2D and AveragePool2D.
-struct PoolingWindow: Sendable {
-    let size: Int
-    let stride: Int
-    let padding: Padding
+package struct PoolingWindow: Sendable {
+    package let size: Int
+    package let stride: Int
+    package let padding: Padding
 
-    init(layer: String, size: Int, stride: Int?, padding: Padding) throws(ModelError) {
+    package init(layer: String, size: Int, stride: Int?, padding: Padding) throws(ModelError) {
         guard size > 0 else { throw .invalidParameter("\(layer) size must be positive, got \(size)") }
         let stride = stride ?? size
         guard stride > 0 else { throw .invalidParameter("\(layer) stride must be positive, got \(stride)") }
@@ -13,7 +13,7 @@ struct PoolingWindow: Sendable {
         self.padding = padding
     }
 
-    func outputShape(for inputShape: [Int], layer: String) throws(ModelError) -> [Int] {
+    package func outputShape(for inputShape: [Int], layer: String) throws(ModelError) -> [Int] {
         let (height, width, channels) = try imageShape(inputShape, for: layer)
         let rows = padding.geometry(length: height, size: size, stride: stride).output
         let columns = padding.geometry(length: width, size: size, stride: stride).output
@@ -25,7 +25,7 @@ struct PoolingWindow: Sendable {
 
     /// Applies `reduce` to each window: it receives the output slice (channels wide) and the input pixels
     /// inside the window (padding excluded), and fills the slice.
-    func apply(_ input: Tensor,
+    package func apply(_ input: Tensor,
                reduce: (UnsafeMutablePointer<Float>, [UnsafePointer<Float>], Int) -> Void) -> Tensor {
         let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
         let (outHeight, padTop) = padding.geometry(length: height, size: size, stride: stride)

@@ -8,6 +8,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case missingWeight(String)
     /// An input tensor does not match the model's input shape.
     case badInput(String)
+    /// The model computed NaN or an infinity for an image: its weights or its input scaling are broken.
+    case nonFiniteOutput(image: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +17,15 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case .invalidParameter(let message): "invalid layer parameter: \(message)"
         case .missingWeight(let name): "missing weight tensor '\(name)'"
         case .badInput(let message): "bad input: \(message)"
+        case .nonFiniteOutput(let image):
+            "the model's output for image \(image) is not a number (NaN or infinite); its weights or input scaling are broken"
         }
+    }
+
+    /// Throws `nonFiniteOutput` for the first image (row of `output`, `[batch, classes]`) holding NaN or an
+    /// infinity, so that a broken model is an error instead of a label read from garbage.
+    public static func checkFinite(_ output: Tensor) throws(ModelError) {
+        guard let index = output.scalars.firstIndex(where: { !$0.isFinite }) else { return }
+        throw .nonFiniteOutput(image: index / max(1, output.shape.last ?? 1))
     }
 }

@@ -91,15 +91,13 @@ public struct SequentialModel: ImageClassifier {
         }
         var scalars = images.scalars
         input.scaling.apply(to: &scalars)
-        let output = try forward(Tensor(shape: [images.shape[0]] + input.sampleShape, scalars: scalars))
-        guard layers.last?.spec == .softmax else {
-            var probabilities = output
-            probabilities.scalars.withUnsafeMutableBufferPointer { values in
-                Softmax.normalize(values, width: output.shape.last ?? 1)
-            }
-            return probabilities
+        var probabilities = try forward(Tensor(shape: [images.shape[0]] + input.sampleShape, scalars: scalars))
+        if layers.last?.spec != .softmax {
+            let width = probabilities.shape.last ?? 1
+            probabilities.scalars.withUnsafeMutableBufferPointer { values in Softmax.normalize(values, width: width) }
         }
-        return output
+        try ModelError.checkFinite(probabilities)
+        return probabilities
     }
 }
 

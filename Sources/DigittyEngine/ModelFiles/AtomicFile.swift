@@ -7,7 +7,7 @@ public enum AtomicFile {
     /// file is left as it was, and the error says why in the system's words ("No space left on device").
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")  // see `removeLeftovers`
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(directory.path): ") }
         var written = 0
@@ -31,6 +31,20 @@ public enum AtomicFile {
             unlink(temporary.path)
             throw error
         }
+    }
+
+    /// Removes the temporary files that writes to `url` left beside it when their process was killed mid-write
+    /// (`.<name>.<UUID>.tmp`: nothing else removes them), and returns their paths. Only for a file that no other
+    /// process is writing at the same time.
+    @discardableResult
+    public static func removeLeftovers(of url: URL) -> [String] {
+        let directory = url.deletingLastPathComponent()
+        let prefix = "." + url.lastPathComponent + ".", suffix = ".tmp"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { name in
+            name.hasPrefix(prefix) && name.hasSuffix(suffix)
+                && UUID(uuidString: String(name.dropFirst(prefix.count).dropLast(suffix.count))) != nil
+        }.map { directory.appendingPathComponent($0).path }.filter { unlink($0) == 0 }
     }
 
     /// The reason `errno` gives (after `prefix`), as an error whose description it is.

@@ -57,6 +57,17 @@ public enum ModelFile {
         guard input.height > 0, input.width > 0, input.height <= 4096, input.width <= 4096 else {
             throw .badMetadata("input size \(input.height)×\(input.width) is out of range")
         }
+        guard Tensor.checkedElementCount(input.sampleShape) == input.height * input.width else {
+            throw .badMetadata("input sample_shape \(input.sampleShape) does not hold a \(input.height)×\(input.width) image")
+        }
+        for (index, spec) in specs.enumerated() {
+            if let problem = spec.outOfRangeParameter { throw .badMetadata("architecture layer \(index) (\(spec.typeName)): \(problem)") }
+        }
+        for name in file.tensors.keys.sorted() {
+            if let index = file.tensors[name]?.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw .nonFiniteWeight(tensor: name, index: index, value: file.tensors[name]!.scalars[index])
+            }
+        }
         let model: SequentialModel
         do {
             model = try SequentialModel(name: metadata["name"] ?? name, input: input, specs: specs,
@@ -104,10 +115,45 @@ public enum ModelFile {
     private static func decodeJSON<T: Decodable>(_ text: String, key: String) throws(ModelFileError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
-        } catch let DecodingError.dataCorrupted(context) {
-            throw .badMetadata("\(key): \(context.debugDescription)")
+        } catch let error as DecodingError {
+            throw .badMetadata("\(key): \(error.summary)")
         } catch {
-            throw .badMetadata("\(key) is malformed (\(error))")
+            throw .badMetadata("\(key) is malformed")
         }
+    }
+}
+
+extension LayerSpec {
+    /// The largest size, stride, filter or unit count a model file may give a layer: far beyond any real
+    /// model, and small enough that the shape arithmetic on it cannot overflow.
+    static let maximumParameter = 1 << 20
+
+    /// Why a hyper-parameter read from a file is out of range, or nil when all are in range.
+    var outOfRangeParameter: String? {
+        let integers: [(String, Int?)]
+        var reals: [(String, Float)] = []
+        switch self {
+        case let .conv2D(filters, kernelSize, stride, _):
+            integers = [("filters", filters), ("kernel_size", kernelSize), ("stride", stride)]
+        case let .maxPool2D(size, stride, _), let .averagePool2D(size, stride, _):
+            integers = [("size", size), ("stride", stride)]
+        case let .dense(units):
+            integers = [("units", units)]
+        case let .leakyReLU(alpha):
+            (integers, reals) = ([], [("alpha", alpha)])
+        case let .dropout(rate):
+            (integers, reals) = ([], [("rate", rate)])
+        case let .batchNorm(epsilon):
+            (integers, reals) = ([], [("epsilon", epsilon)])
+        case .globalAveragePool, .relu, .softmax, .flatten:
+            integers = []
+        }
+        for case let (name, value?) in integers where !(1...Self.maximumParameter).contains(value) {
+            return "\(name) \(value) is not in 1…\(Self.maximumParameter)"
+        }
+        for (name, value) in reals where !value.isFinite {
+            return "\(name) \(value) is not a finite number"
+        }
+        return nil
     }
 }

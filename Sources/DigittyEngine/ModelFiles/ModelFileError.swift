@@ -20,6 +20,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case badMetadata(String)
     /// The architecture and the weights do not fit together.
     case invalidModel(String)
+    /// A weight is NaN or infinite (its first such element and value).
+    case nonFiniteWeight(tensor: String, index: Int, value: Float)
     /// The file's extension names no format digitty reads.
     case unknownFormat(String)
 
@@ -36,6 +38,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
             "model file format version \(found) is newer than this digitty supports (\(supported)); upgrade digitty"
         case let .badMetadata(message): "bad model metadata: \(message)"
         case let .invalidModel(message): "invalid model: \(message)"
+        case let .nonFiniteWeight(tensor, index, value):
+            "tensor '\(tensor)' holds \(value) at element \(index); weights must be finite numbers"
         case let .unknownFormat(message): "unknown model format: \(message)"
         }
     }

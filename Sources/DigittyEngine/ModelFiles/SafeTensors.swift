@@ -4,7 +4,10 @@ import Foundation
 /// `dtype`, `shape` and `data_offsets` (plus an optional `__metadata__` string map), then the raw data.
 ///
 /// Reading checks every offset and size against the file before touching the data, so a hostile file can
-/// neither read out of bounds nor make the reader allocate more than the file holds.
+/// neither read out of bounds nor make the reader allocate more than the file holds. It is strict, as the
+/// reference implementation (Rust's `safetensors`) is: the header is one JSON object padded only with spaces,
+/// and the tensors cover the data exactly, in some order, with no holes, no overlaps and nothing after them.
+/// (A header length a few bytes short still ends in valid JSON; only the coverage rule catches the shift.)
 public struct SafeTensors: Sendable, Equatable {
     /// Tensors by name, converted to Float32.
     public var tensors: [String: Tensor]
@@ -33,7 +36,12 @@ public struct SafeTensors: Sendable, Equatable {
         guard headerLength <= bytes.count - 8 else {
             throw .truncated("header length \(headerLength) is larger than the \(bytes.count - 8) bytes after it")
         }
-        let headerBytes = bytes[8..<8 + headerLength]
+        var headerBytes = bytes[8..<8 + headerLength]
+        guard headerBytes.first == UInt8(ascii: "{") else { throw .badHeader("header does not start with '{'") }
+        while headerBytes.last == UInt8(ascii: " ") { headerBytes.removeLast() }
+        guard headerBytes.last == UInt8(ascii: "}") else {
+            throw .badHeader("header does not end with '}' followed only by spaces")
+        }
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: Data(headerBytes), options: [])
@@ -76,9 +84,20 @@ public struct SafeTensors: Sendable, Equatable {
             }
             entries.append((name, dtype, shape, begin, end))
         }
-        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
-        for (previous, next) in zip(entries, entries.dropFirst()) where next.begin < previous.end {
-            throw .badOffsets("tensors '\(previous.name)' and '\(next.name)' overlap")
+        entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        var covered = 0
+        for (index, entry) in entries.enumerated() {
+            guard entry.begin >= covered else {
+                throw .badOffsets("tensors '\(entries[index - 1].name)' and '\(entry.name)' overlap")
+            }
+            guard entry.begin == covered else {
+                throw .badOffsets("bytes \(covered)..<\(entry.begin) of the data section, before tensor '\(entry.name)', belong to no tensor")
+            }
+            covered = entry.end
+        }
+        guard covered == dataSize else {
+            throw .badOffsets("the last \(dataSize - covered) of the data section's \(dataSize) bytes belong to no tensor "
+                              + "(trailing bytes, or a header length that is wrong)")
         }
 
         var tensors: [String: Tensor] = [:]

@@ -114,7 +114,7 @@ private struct Walk {
         for node in graph.nodes {
             let dataInputs = node.inputs.filter { data.contains($0) }
             guard !dataInputs.isEmpty, node.opType != "Shape" else { continue }
-            guard dataInputs.count == 1, node.inputs.first == dataInputs[0] else {
+            guard dataInputs.count == 1, Self.takesData(node, from: dataInputs[0]) else {
                 throw ConversionError("node '\(node.name)' (\(node.opType)) combines several data values; only chains convert")
             }
             chain.append(node)
@@ -123,7 +123,7 @@ private struct Walk {
         var index = 0
         while index < chain.count {
             let node = chain[index]
-            guard node.inputs.first == current else {
+            guard Self.takesData(node, from: current) else {
                 throw ConversionError("node '\(node.name)' (\(node.opType)) branches off the chain")
             }
             let next = index + 1 < chain.count ? chain[index + 1] : nil
@@ -145,7 +145,13 @@ private struct Walk {
         }
     }
 
-    /// Converts one node; returns true when it also consumed `next` (a bias Add after MatMul).
+    /// Whether `value` is the input of `node` that carries the data along the chain: its first input, or
+    /// either operand of an Add (a bias Add may name the constant first).
+    static func takesData(_ node: ONNXNode, from value: String) -> Bool {
+        node.opType == "Add" ? node.inputs.contains(value) : node.inputs.first == value
+    }
+
+    /// Converts one node; returns true when it also consumed `next` (a bias Add after Conv, MatMul or Gemm).
     mutating func convert(_ node: ONNXNode, next: ONNXNode?) throws(ConversionError) -> Bool {
         let output = try shape(node.outputs[0])
         let context = OperatorContext(node: node, opset: graph.opset, inputs: [])
@@ -168,7 +174,7 @@ private struct Walk {
             let perm = try attempt { () throws(ONNXError) in try context.ints("perm") } ?? []
             try transpose(perm, output: output, node: node)
         case "Conv":
-            try conv(node, context: context, output: output)
+            return try conv(node, context: context, next: next, output: output)
         case "MaxPool", "AveragePool":
             try pool(node, context: context, output: output)
         case "GlobalAveragePool":
@@ -316,7 +322,7 @@ private struct Walk {
         return (kernel[0], strides[0])
     }
 
-    mutating func conv(_ node: ONNXNode, context: OperatorContext, output: [Int]) throws(ConversionError) {
+    mutating func conv(_ node: ONNXNode, context: OperatorContext, next: ONNXNode?, output: [Int]) throws(ConversionError) -> Bool {
         try needImage(node)
         let input = try shape(node.inputs[0])
         let weight = try constant(node, 1)
@@ -340,11 +346,31 @@ private struct Walk {
             guard let b = try constant(node, 2).floats, b.count == filters else { throw ConversionError("Conv bias must be [\(filters)] FLOAT") }
             bias = b
         }
+        let added = try biasAdd(next, after: node, output: output, channels: filters)
+        if let added { bias = zip(bias, added).map { $0 + $1 } }
         layers.append(try native { () throws(ModelError) in
             try Conv2D(weight: Tensor(shape: [kh, kw, channels, filters], scalars: hwio),
                        bias: Tensor(shape: [filters], scalars: bias), stride: stride, padding: padding)
         })
         nativeShape = [output[1], output[2], output[0]]
+        return added != nil
+    }
+
+    /// When `next` adds a constant to `node`'s output that is a per-channel bias (one value per channel on
+    /// axis 1 of `[batch] + output`, or one value for all), the bias, one value per channel; else nil.
+    /// Older exporters write a Conv, MatMul or Gemm without bias followed by such an Add.
+    func biasAdd(_ next: ONNXNode?, after node: ONNXNode, output: [Int], channels: Int) throws(ConversionError) -> [Float]? {
+        guard let next, next.opType == "Add", next.inputs.count == 2, next.inputs.contains(node.outputs[0]),
+              let constantName = next.inputs.first(where: { $0 != node.outputs[0] }),
+              let constant = graph.constants[constantName], let values = constant.floats,
+              try shape(next.outputs[0]) == output else { return nil }
+        let full = [1] + output
+        guard constant.rank <= full.count else { return nil }
+        for (axis, size) in constant.shape.enumerated() {
+            let fullAxis = full.count - constant.rank + axis
+            guard size == 1 || (fullAxis == 1 && size == channels) else { return nil }
+        }
+        return values.count == 1 ? [Float](repeating: values[0], count: channels) : values
     }
 
     mutating func pool(_ node: ONNXNode, context: OperatorContext, output: [Int]) throws(ConversionError) {
@@ -386,10 +412,9 @@ private struct Walk {
                 guard let values = c.floats, values.count == units || values.count == 1 else { throw ConversionError("Gemm's C is not a bias") }
                 bias = (0..<units).map { beta * values[values.count == 1 ? 0 : $0] }
             }
-        } else if let next, next.opType == "Add", next.inputs.count == 2, next.inputs[0] == node.outputs[0],
-                  let c = graph.constants[next.inputs[1]], let values = c.floats, values.count == units,
-                  c.shape.last == units, try shape(next.outputs[0]) == [units] {
-            bias = values
+        }
+        if let added = try biasAdd(next, after: node, output: output, channels: units) {
+            bias = zip(bias, added).map { $0 + $1 }
             consumedNext = true
         }
         guard matrix.count == features * units else { throw ConversionError("node '\(node.name)': weights do not match [\(features), \(units)]") }

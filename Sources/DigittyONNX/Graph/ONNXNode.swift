@@ -62,7 +62,7 @@ struct OperatorContext {
         switch node.attributes[name] {
         case nil: return value
         case let .int(number)?:
-            guard let result = Int(exactly: number), abs(result) < 1 << 40 else { throw attributeError(name, "\(number) is out of range") }
+            guard let result = OperatorContext.bounded(number) else { throw attributeError(name, "\(number) is out of range") }
             return result
         default: throw attributeError(name, "must be an integer")
         }
@@ -85,23 +85,36 @@ struct OperatorContext {
         }
     }
 
-    func ints(_ name: String) throws(ONNXError) -> [Int]? {
+    /// An integer-list attribute. With `clamping`, values beyond ±2⁴⁰ are clamped to it (for Slice's starts and
+    /// ends, where INT64_MIN and INT64_MAX mean "from the very end" and "to the very end"); else they are an error.
+    func ints(_ name: String, clamping: Bool = false) throws(ONNXError) -> [Int]? {
+        let numbers: [Int64]
         switch node.attributes[name] {
         case nil: return nil
-        case let .ints(numbers)?: return try checkedInts(numbers, name: name)
-        case let .int(number)?: return try checkedInts([number], name: name)
+        case let .ints(list)?: numbers = list
+        case let .int(number)?: numbers = [number]
         default: throw attributeError(name, "must be a list of integers")
         }
-    }
-
-    func checkedInts(_ numbers: [Int64], name: String) throws(ONNXError) -> [Int] {
         var result: [Int] = []
         result.reserveCapacity(numbers.count)
         for number in numbers {
-            guard abs(number) < 1 << 40 else { throw attributeError(name, "\(number) is out of range") }
-            result.append(Int(number))
+            guard let value = OperatorContext.bounded(number, clamping: clamping) else {
+                throw attributeError(name, "\(number) is out of range")
+            }
+            result.append(value)
         }
         return result
+    }
+
+    /// The largest magnitude an integer from a file may have where it sizes, indexes or offsets something: far
+    /// beyond any real tensor, and small enough that sums and products of a few of them cannot overflow.
+    static let integerLimit: Int64 = 1 << 40
+
+    /// `number` as an Int when within ±`integerLimit` (clamped to it with `clamping`), else nil. No `abs`:
+    /// `abs(Int64.min)` overflows.
+    static func bounded(_ number: Int64, clamping: Bool = false) -> Int? {
+        if clamping { return Int(min(max(number, -integerLimit), integerLimit)) }
+        return (-integerLimit...integerLimit).contains(number) ? Int(number) : nil
     }
 
     /// An axis attribute or value normalised to 0..<rank.
@@ -110,14 +123,19 @@ struct OperatorContext {
         return value < 0 ? value + rank : value
     }
 
-    /// An integer list given as an input tensor (e.g. Reshape's shape, Pad's pads).
-    func intList(input index: Int, what: String) throws(ONNXError) -> [Int]? {
+    /// An integer list given as an input tensor (e.g. Reshape's shape, Pad's pads); `clamping` as for `ints`.
+    func intList(input index: Int, what: String, clamping: Bool = false) throws(ONNXError) -> [Int]? {
         guard let tensor = optionalInput(index) else { return nil }
-        guard tensor.integers != nil, tensor.rank <= 1 else { throw fail("\(what) must be a 1-D integer tensor") }
+        guard let values = tensor.integers, tensor.rank <= 1 else { throw fail("\(what) must be a 1-D integer tensor") }
         var result: [Int] = []
-        for value in tensor.integerValues {
-            guard abs(value) < 1 << 40 else { throw fail("\(what) value \(value) is out of range") }
-            result.append(Int(value))
+        result.reserveCapacity(values.count)
+        for value in values {
+            // A UINT64 above Int64.max is stored with its bit pattern: read it as the huge number it is.
+            let number = tensor.type == .uint64 && value < 0 ? Int64.max : value
+            guard let bounded = OperatorContext.bounded(number, clamping: clamping) else {
+                throw fail("\(what) value \(tensor.type == .uint64 ? String(UInt64(bitPattern: value)) : String(value)) is out of range")
+            }
+            result.append(bounded)
         }
         return result
     }

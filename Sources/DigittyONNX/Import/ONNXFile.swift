@@ -21,19 +21,6 @@ public enum ONNXFile {
     /// Files larger than this are refused before reading (protobuf's own limit is 2 GiB).
     public static let maximumFileSize = 1 << 31
 
-    public static func load(contentsOf url: URL) throws(ONNXError) -> Contents {
-        try decode(try readBytes(url))
-    }
-
-    /// Reads a file's bytes, refusing directories and files larger than `maximumFileSize`.
-    static func readBytes(_ url: URL) throws(ONNXError) -> [UInt8] {
-        do {
-            return try FileBytes.read(url, maximumSize: maximumFileSize, tooLarge: "more than \(maximumFileSize) bytes")
-        } catch {
-            throw .badInput("cannot read '\(url.path)': \(error.reason)")
-        }
-    }
-
     /// Decodes and checks a serialized `ModelProto`.
     public static func decode(_ bytes: [UInt8]) throws(ONNXError) -> Contents {
         let model: Onnx_ModelProto

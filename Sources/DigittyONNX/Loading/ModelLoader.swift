@@ -49,15 +49,23 @@ public enum ModelLoader {
                 throw .native(path: url.path, .invalidModel("\(error)"))
             }
         case .onnx?:
-            let model: ONNXModel
-            do {
-                model = try ONNXModel(try ONNXFile.decode(bytes), name: name, scaling: scaling)
-            } catch {
-                throw .onnx(path: url.path, error)
-            }
+            let model = try onnxModel(bytes, url: url, scaling: scaling)
             return (try? ONNXConverter.convert(model)) ?? model
         case nil:
             throw .unknownFormat(path: url.path)
+        }
+    }
+
+    /// Loads an ONNX file as a graph classifier, without converting it.
+    public static func loadONNX(contentsOf url: URL, scaling: InputSpec.Scaling? = nil) throws(ModelLoadError) -> ONNXModel {
+        try onnxModel(try readFile(url), url: url, scaling: scaling)
+    }
+
+    private static func onnxModel(_ bytes: [UInt8], url: URL, scaling: InputSpec.Scaling?) throws(ModelLoadError) -> ONNXModel {
+        do {
+            return try ONNXModel(try ONNXFile.decode(bytes), name: url.deletingPathExtension().lastPathComponent, scaling: scaling)
+        } catch {
+            throw .onnx(path: url.path, error)
         }
     }
 

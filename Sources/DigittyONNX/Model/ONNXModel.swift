@@ -37,8 +37,17 @@ public struct ONNXModel: ImageClassifier {
             throw .badInput("input '\(declared.name)' is \(ONNXTensor.ElementType.name(of: declared.elementType)), not FLOAT images")
         }
         let layout = try InputLayout(declared)
-        let recorded = contents.metadata[ONNXModel.inputMetadataKey].flatMap {
-            try? JSONDecoder().decode(InputSpec.self, from: Data($0.utf8))
+        for (name, constant) in graph.constants.sorted(by: { $0.key < $1.key }) {
+            if let values = constant.floats, let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw .badTensor(name: name, reason: "holds \(values[index]) at element \(index); weights must be finite numbers")
+            }
+        }
+        let recorded: InputSpec? = try contents.metadata[ONNXModel.inputMetadataKey].map { text throws(ONNXError) in
+            do {
+                return try JSONDecoder().decode(InputSpec.self, from: Data(text.utf8))
+            } catch {
+                throw .badInput("metadata_props '\(ONNXModel.inputMetadataKey)': \((error as? DecodingError)?.summary ?? "malformed")")
+            }
         }
         self.name = name
         input = InputSpec(height: layout.height, width: layout.width, scaling: scaling ?? recorded?.scaling ?? .unit,
@@ -53,14 +62,6 @@ public struct ONNXModel: ImageClassifier {
         self.graph = graph
         inputName = declared.name
         fixedBatch = layout.fixedBatch
-        var producer = graph.outputs.first?.name
-        var softmax = false
-        while let name = producer, let node = graph.nodes.last(where: { $0.outputs.contains(name) }) {
-            if node.opType == "Identity" || node.opType == "Dropout" { producer = node.inputs.first; continue }
-            softmax = node.opType == "Softmax"
-            break
-        }
-        outputIsSoftmax = softmax
         // One probe run proves the graph works on images and tells the number of classes.
         let probeBatch = layout.fixedBatch ?? 1
         let probe = ONNXTensor(shape: [probeBatch] + layout.sampleShape,
@@ -68,15 +69,29 @@ public struct ONNXModel: ImageClassifier {
         guard let output = try graph.run([declared.name: probe]).first, let values = output.floats else {
             throw .badInput("the graph's first output is not a FLOAT tensor")
         }
-        guard output.shape.first == probeBatch, values.count % probeBatch == 0, values.count / probeBatch >= 2 else {
+        // [batch, classes], or with size-1 axes around the classes ([N, 10, 1, 1] from a convolutional head).
+        let classAxes = output.shape.indices.dropFirst().filter { output.shape[$0] != 1 }
+        guard output.shape.first == probeBatch, classAxes.count == 1, let classAxis = classAxes.first,
+              output.shape[classAxis] >= 2 else {
             throw .badInput("the graph's output \(output.shape) is not [batch, classes] for a batch of \(probeBatch)")
         }
         classes = values.count / probeBatch
+        outputIsSoftmax = try ONNXModel.endsInSoftmax(graph, over: classAxis, rank: output.rank)
     }
 
-    /// Reads an ONNX file as a classifier named after the file.
-    public init(contentsOf url: URL, scaling: InputSpec.Scaling? = nil) throws(ONNXError) {
-        try self.init(try ONNXFile.load(contentsOf: url), name: url.deletingPathExtension().lastPathComponent, scaling: scaling)
+    /// Whether the graph's first output is a Softmax over the classes (so it is probabilities already): the last
+    /// node before it (past Identity and Dropout) is a Softmax whose axis is the class axis (before opset 13, whose
+    /// flattening from its axis on keeps the classes alone, the other axes being 1).
+    static func endsInSoftmax(_ graph: ONNXGraph, over classAxis: Int, rank: Int) throws(ONNXError) -> Bool {
+        var producer = graph.outputs.first?.name
+        while let name = producer, let node = graph.nodes.last(where: { $0.outputs.contains(name) }) {
+            if node.opType == "Identity" || node.opType == "Dropout" { producer = node.inputs.first; continue }
+            guard node.opType == "Softmax" else { return false }
+            let context = OperatorContext(node: node, opset: graph.opset, inputs: [])
+            let axis = try context.axis(try context.int("axis", default: graph.opset < 13 ? 1 : -1), rank: rank)
+            return graph.opset < 13 ? (1...classAxis).contains(axis) : axis == classAxis
+        }
+        return false
     }
 
     /// Images per graph run; batches are cut into such pieces, run on all cores.
@@ -106,7 +121,8 @@ public struct ONNXModel: ImageClassifier {
             let rows = min(count, (index + 1) * piece) - index * piece
             switch results.value(index) {
             case let .success(tensor)?:
-                guard let values = tensor.floats, values.count >= rows * classes else {
+                guard let values = tensor.floats, tensor.shape.first == fixedBatch ?? rows,
+                      values.count == (fixedBatch ?? rows) * classes else {
                     throw .badInput("the graph returned \(tensor.shape) \(tensor.type.name) for \(rows) images")
                 }
                 output += values[0..<rows * classes]
@@ -118,6 +134,7 @@ public struct ONNXModel: ImageClassifier {
         if !outputIsSoftmax {
             result.scalars.withUnsafeMutableBufferPointer { values in ONNXModel.softmax(values, width: classes) }
         }
+        try ModelError.checkFinite(result)
         return result
     }
 

@@ -64,17 +64,18 @@ enum Indexing {
         let starts, ends: [Int]
         let axesGiven, stepsGiven: [Int]?
         if context.opset < 10 {
-            guard let s = try context.ints("starts"), let e = try context.ints("ends") else {
+            guard let s = try context.ints("starts", clamping: true), let e = try context.ints("ends", clamping: true) else {
                 throw context.attributeError("starts", "starts and ends are required")
             }
             (starts, ends, axesGiven, stepsGiven) = (s, e, try context.ints("axes"), nil)
         } else {
-            guard let s = try context.intList(input: 1, what: "starts"), let e = try context.intList(input: 2, what: "ends") else {
+            guard let s = try context.intList(input: 1, what: "starts", clamping: true),
+                  let e = try context.intList(input: 2, what: "ends", clamping: true) else {
                 throw context.fail("starts and ends are required")
             }
             (starts, ends) = (s, e)
             axesGiven = try context.intList(input: 3, what: "axes")
-            stepsGiven = try context.intList(input: 4, what: "steps")
+            stepsGiven = try context.intList(input: 4, what: "steps", clamping: true)
         }
         let axes = axesGiven ?? Array(0..<starts.count)
         let steps = stepsGiven ?? [Int](repeating: 1, count: starts.count)

@@ -1,8 +1,9 @@
 import DigittyVision
-import Hummingbird
+import HTTPTypes
+import NIOHTTP1
 
 /// An HTTP error answered as JSON `{"error": "…"}` with its status, e.g. 400 for a malformed body.
-public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Sendable {
+public struct APIError: Error, CustomStringConvertible, Sendable {
     /// The HTTP status sent.
     public let status: HTTPResponse.Status
     /// The human-readable reason, sent as the `error` field.
@@ -17,12 +18,6 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
 
     public var description: String { "\(status.code) \(message)" }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json)))
-    }
-
     /// The body: `{"error": "…"}`.
     var json: [UInt8] {
         var writer = JSONWriter()
@@ -31,4 +26,28 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
+
+    /// The answer to a request the HTTP decoder could not parse.
+    init(_ error: HTTPParserError, maxHeadBytes: Int) {
+        switch error {
+        case .headerOverflow:
+            self.init(.requestHeaderFieldsTooLarge, "the request head is larger than \(maxHeadBytes) bytes")
+        case .invalidMethod:
+            self.init(.badRequest, "malformed request line: unknown method")
+        case .invalidVersion:
+            self.init(.badRequest, "malformed request line: bad HTTP version")
+        case .invalidURL, .invalidPath, .invalidQueryString, .invalidFragment:
+            self.init(.badRequest, "malformed request line: bad request target")
+        case .invalidHeaderToken, .invalidCharactersUsed, .lfExpected, .invalidConstant:
+            self.init(.badRequest, "malformed request: bad character in the request line or headers")
+        case .invalidContentLength, .unexpectedContentLength:
+            self.init(.badRequest, "malformed request: bad or conflicting Content-Length")
+        case .invalidChunkSize:
+            self.init(.badRequest, "malformed chunked body: bad chunk size")
+        case .invalidEOFState:
+            self.init(.badRequest, "the request ended before it was complete")
+        default:
+            self.init(.badRequest, "malformed HTTP request (\(error.debugDescription))")
+        }
+    }
 }

@@ -9,17 +9,30 @@ public enum ImageRequest {
     /// choose JSON or an image file. A missing type, or the form type `curl --data-binary` sends by default,
     /// is recognised by the first bytes.
     public static func image(from body: [UInt8], contentType: String?, limits: ServerLimits) throws(APIError) -> GrayImage {
+        try image(of: upload(from: body, contentType: contentType), limits: limits)
+    }
+
+    /// What `body` holds, its JSON read but no image decoded: the cheap first half of `image(from:…)`.
+    static func upload(from body: [UInt8], contentType: String?) throws(APIError) -> ImageUpload {
         guard !body.isEmpty else { throw .badRequest("the request body is empty; send a PNG or PGM image or JSON") }
         var type = contentType ?? ""
         if type == "application/x-www-form-urlencoded" { type = "" }
         if type == "application/json" || type.hasSuffix("+json") || (type.isEmpty && body.first == UInt8(ascii: "{")) {
-            return try json(body, limits: limits)
+            return try json(body)
         }
         if !type.isEmpty, !imageTypes.contains(type) {
             throw APIError(.unsupportedMediaType,
                            "unsupported Content-Type '\(type)'; use image/png, image/x-portable-graymap or application/json")
         }
-        return try imageFile(body, limits: limits)
+        return .file(body)
+    }
+
+    /// The grey image of `upload`: the second half of `image(from:…)`, where the work is.
+    static func image(of upload: ImageUpload, limits: ServerLimits) throws(APIError) -> GrayImage {
+        switch upload {
+        case .pixels(let pixels): try image(fromPixels: pixels)
+        case .file(let bytes): try imageFile(bytes, limits: limits)
+        }
     }
 
     /// Content types taken as an image file (the bytes decide between PNG and PGM).
@@ -50,7 +63,8 @@ public enum ImageRequest {
         var image: String?
     }
 
-    static func json(_ bytes: [UInt8], limits: ServerLimits) throws(APIError) -> GrayImage {
+    static func json(_ bytes: [UInt8]) throws(APIError) -> ImageUpload {
+        try rejectTrailingCommas(bytes)
         let body: Body
         do {
             body = try JSONDecoder().decode(Body.self, from: Data(bytes))
@@ -62,16 +76,37 @@ public enum ImageRequest {
         }
         switch (body.pixels, body.image) {
         case let (pixels?, nil):
-            return try image(fromPixels: pixels)
+            return .pixels(pixels)
         case let (nil, encoded?):
             guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters), !data.isEmpty else {
                 throw .badRequest("\"image\" is not valid base64")
             }
-            return try imageFile([UInt8](data), limits: limits)
+            return .file([UInt8](data))
         case (.some, .some):
             throw .badRequest("send either \"pixels\" or \"image\", not both")
         case (nil, nil):
             throw .badRequest("the JSON body needs \"pixels\" (784 numbers 0–255) or \"image\" (a base64 PNG)")
+        }
+    }
+
+    /// Foundation's JSON parser takes `[1, 2,]` and `{"a": 1,}`; JSON does not.
+    static func rejectTrailingCommas(_ bytes: [UInt8]) throws(APIError) {
+        var inString = false
+        var escaped = false
+        var lastComma: Int?
+        for (index, byte) in bytes.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true; lastComma = nil
+            case UInt8(ascii: ","): lastComma = index
+            case 0x20, 0x09, 0x0A, 0x0D: break
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if let comma = lastComma { throw .badRequest("malformed JSON body: trailing comma at byte \(comma)") }
+            default: lastComma = nil
+            }
         }
     }
 
@@ -89,5 +124,20 @@ public enum ImageRequest {
             values[index] = Float(value / 255)
         }
         return GrayImage(width: side, height: side, pixels: values)
+    }
+}
+
+/// A `/predict` body with its JSON read: 784 pixel values as sent, or the bytes of a PNG or PGM file.
+enum ImageUpload: Sendable {
+    case pixels([Double])
+    case file([UInt8])
+
+    /// How many pixels decoding it gives, as far as its header tells (0 for a file whose header is unreadable:
+    /// the decoder refuses it at once).
+    var pixelCount: Int {
+        switch self {
+        case .pixels(let values): values.count
+        case .file(let bytes): ImageHeader.dimensions(of: bytes).map { $0.width * $0.height } ?? 0
+        }
     }
 }

@@ -28,22 +28,21 @@ public struct ModelCatalog: Sendable {
         self.byName = byName
     }
 
-    /// Loads model files (native `.safetensors` or `.onnx`), or the default model when `paths` is empty.
-    public static func load(paths: [String]) throws(ModelCatalogError) -> ModelCatalog {
-        var urls = paths.map { URL(fileURLWithPath: $0) }
-        if urls.isEmpty {
-            guard let url = ModelLocator.defaultModel() else { throw .noDefaultModel }
-            urls = [url]
-        }
+    /// Loads model files (native `.safetensors` or `.onnx`); the first is the default. Which files to serve is
+    /// the caller's policy (the CLI names the shipped default model when none is given). `scaling`, when given,
+    /// overrides the input scaling the files record.
+    public static func load(paths: [String], scaling: InputSpec.Scaling? = nil) throws(ModelCatalogError) -> ModelCatalog {
+        let urls = paths.map { URL(fileURLWithPath: $0) }
+        guard !urls.isEmpty else { throw .noDefaultModel }
         var models: [any ImageClassifier] = []
-        for url in urls { models.append(try loadModel(at: url)) }
+        for url in urls { models.append(try loadModel(at: url, scaling: scaling)) }
         return try ModelCatalog(models: models)
     }
 
     /// The one place the server reads a model file: DigittyONNX's loader, which reads both formats.
-    static func loadModel(at url: URL) throws(ModelCatalogError) -> any ImageClassifier {
+    static func loadModel(at url: URL, scaling: InputSpec.Scaling? = nil) throws(ModelCatalogError) -> any ImageClassifier {
         do {
-            return try ModelLoader.load(contentsOf: url)
+            return try ModelLoader.load(contentsOf: url, scaling: scaling)
         } catch {
             throw .unreadable(error)
         }

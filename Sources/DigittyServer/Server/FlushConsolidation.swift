@@ -81,25 +81,3 @@ final class FlushTurns {
         for item in work { item() }
     }
 }
-
-/// One `FlushTurns` for each event loop of a group, made on the loop the first time one of its connections asks.
-struct EventLoopFlushTurns: Sendable {
-    private let boxes: [ObjectIdentifier: NIOLoopBoundBox<FlushTurns?>]
-
-    init(group: any EventLoopGroup) {
-        var boxes: [ObjectIdentifier: NIOLoopBoundBox<FlushTurns?>] = [:]
-        for loop in group.makeIterator() {
-            boxes[ObjectIdentifier(loop)] = .makeEmptyBox(valueType: FlushTurns.self, eventLoop: loop)
-        }
-        self.boxes = boxes
-    }
-
-    /// The turns of `eventLoop`; call it on that loop. A loop outside the group gets turns of its own each time.
-    func turns(of eventLoop: any EventLoop) -> FlushTurns {
-        guard let box = boxes[ObjectIdentifier(eventLoop)] else { return FlushTurns(eventLoop: eventLoop) }
-        if let turns = box.value { return turns }
-        let turns = FlushTurns(eventLoop: eventLoop)
-        box.value = turns
-        return turns
-    }
-}

@@ -2,26 +2,29 @@ import DigittyEngine
 import DigittyVision
 import Foundation
 import HTTPTypes
-import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
 import UnixSignals
 
-/// `digitty serve`: the prediction API, the drawing page and the metrics over HTTP, on Hummingbird.
+/// `digitty serve`: the prediction API, the drawing page and the metrics over HTTP/1.1.
 ///
 /// Endpoints: `POST /predict`, `GET /models`, `GET /healthz`, `GET /metrics`, and the page at `GET /`.
-/// Models are loaded once and shared by every request.
+/// Models are loaded once and shared by every request. Every request takes one path, `HTTPConnection`, on its
+/// connection's event loop; this type says what each route answers.
 public struct PredictionServer: Sendable {
     /// The models served; the first is the default.
     public let catalog: ModelCatalog
-    /// Body, image, time and concurrency limits.
+    /// Body, image, time, concurrency and connection limits.
     public let limits: ServerLimits
     /// Request counts and latencies, exported by `GET /metrics`.
     public let metrics = ServerMetrics()
     let limiter: ConcurrencyLimiter
     private let modelsJSON: [UInt8]
+    private let healthJSON: [UInt8]
 
     public init(catalog: ModelCatalog, limits: ServerLimits = ServerLimits()) {
         self.catalog = catalog
@@ -31,78 +34,73 @@ public struct PredictionServer: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         self.modelsJSON = (try? [UInt8](encoder.encode(["models": descriptions]))) ?? Array(#"{"models":[]}"#.utf8)
-    }
-
-    /// The server as a Hummingbird application bound to `host:port` (port 0 picks a free port), handling each
-    /// connection, network I/O and requests alike, on one event loop of `eventLoopGroup`. `onRunning` receives
-    /// the port actually bound once the server accepts connections. Run it with `runService()` to stop
-    /// gracefully on SIGINT/SIGTERM, or inside a `ServiceGroup`.
-    public func makeApplication(host: String, port: Int, logger: Logger,
-                                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                                onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        var http = HTTP1Channel.Configuration()
-        http.idleTimeout = TimeAmount(limits.idleTimeout)
-        return Application(
-            router: makeRouter(logger: logger),
-            server: .http1OnEventLoops(configuration: http, server: self, accessLogger: logger, eventLoopGroup: eventLoopGroup),
-            configuration: ApplicationConfiguration(
-                address: .hostname(host, port: port), serverName: "digitty",
-                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            eventLoopGroupProvider: .shared(eventLoopGroup),
-            logger: logger
-        )
-    }
-
-    /// The routes and middleware, outermost first: access log, metrics, JSON errors.
-    public func makeRouter(logger: Logger) -> Router<ServerRequestContext> {
-        let router = Router(context: ServerRequestContext.self)
-        router.add(middleware: AccessLogMiddleware(logger: logger))
-        router.add(middleware: MetricsMiddleware(metrics: metrics, knownPaths: Self.paths))
-        router.add(middleware: JSONErrorMiddleware())
-
-        router.post("/predict") { request, context in try await predict(request, on: context.channel) }
-        router.get("/models") { _, _ in json(modelsJSON) }
-        router.get("/healthz") { _, _ in
-            var writer = JSONWriter()
-            writer.object { object in
-                object.field("status", "ok")
-                object.field("models", catalog.models.count)
-            }
-            return json(writer.bytes)
+        var writer = JSONWriter()
+        writer.object { object in
+            object.field("status", "ok")
+            object.field("models", catalog.models.count)
         }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
-        }
-        for asset in WebPage.assets {
-            router.get(RouterPath(stringLiteral: asset.path)) { _, _ in
-                Response(status: .ok, headers: WebPage.headers(contentType: asset.contentType),
-                         body: .init(byteBuffer: ByteBuffer(string: asset.content)))
-            }
-        }
-        return router
+        self.healthJSON = writer.bytes
     }
 
-    static let paths: Set<String> = Set(["/predict", "/models", "/healthz", "/metrics"] + WebPage.assets.map(\.path))
-
-    /// `POST /predict[?model=NAME][&input=1]`, arriving on `channel`, when `PredictionChannelHandler` passed it on (it does
-    /// so only for a request pipelined behind one that this router answers).
-    func predict(_ request: Request, on channel: any Channel) async throws -> Response {
-        guard limiter.tryAcquire() else { throw busy }
-        defer { limiter.release() }
-        let query = request.uri.queryParameters
-        let model = try model(named: query["model"].map(String.init))
-        let body = try await collectBody(of: request, on: channel)
-        return json(try answer(to: body, contentType: request.headers[.contentType], model: model,
-                               includingInput: Self.asksForInput(query)))
+    /// The server as a service bound to `host:port` (port 0 picks a free port), handling each connection on one
+    /// event loop of `eventLoopGroup`. `onRunning` receives the port actually bound once the server accepts
+    /// connections. Run it with `run()`, or inside a `ServiceGroup`, which stops it gracefully: no new
+    /// connections, the requests in flight answered.
+    public func makeService(host: String, port: Int, logger: Logger,
+                            eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+        Server(childChannelSetup: HTTPServerChannel(server: self, eventLoopGroup: eventLoopGroup, logger: logger),
+               configuration: ServerConfiguration(address: .hostname(host, port: port), backlog: 1024),
+               onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+               eventLoopGroup: eventLoopGroup, logger: logger)
     }
 
-    /// The JSON answer of `model` to a `/predict` body with the `Content-Type` header `contentType`; with the
-    /// 28×28 image the model saw if `includingInput`.
-    func answer(to body: [UInt8], contentType: String?, model: any ImageClassifier,
-                includingInput: Bool) throws(APIError) -> [UInt8] {
-        let image = try ImageRequest.image(from: body, contentType: contentType.map(Self.mediaType), limits: limits)
+    /// The answer of a route other than `/predict` to `GET` (and `HEAD`, which sends its head alone).
+    func reply(to route: Route) -> Reply {
+        switch route {
+        case .predict: Reply(APIError(.methodNotAllowed, "/predict takes a POST"))  // not reached: predictions are not replies
+        case .models: .json(modelsJSON)
+        case .health: .json(healthJSON)
+        case .metrics:
+            Reply(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: ByteBuffer(bytes: metrics.exposition()))
+        case .asset(let index):
+            Reply(status: .ok, contentType: WebPage.assets[index].contentType, headers: WebPage.headers,
+                  body: ByteBuffer(string: WebPage.assets[index].content))
+        }
+    }
+
+    /// A `/predict` whose body has arrived: answered at once when it is cheap, or the work to run off the event
+    /// loop (a large body or image), so that one connection's decoding never holds up the others' answers.
+    enum PredictionStep {
+        case answered(Result<[UInt8], APIError>)
+        case offload(@Sendable () -> Result<[UInt8], APIError>)
+    }
+
+    /// Bodies and images above these sizes are decoded off the event loop.
+    static let maxInlineBodyBytes = 64 << 10
+    static let maxInlinePixels = 256 * 256
+
+    /// The prediction for a `/predict` body with the `Content-Type` header `contentType`.
+    func predict(body: [UInt8], contentType: String?, model: any ImageClassifier, includingInput: Bool) -> PredictionStep {
+        let type = contentType.map(Self.mediaType)
+        if body.count > Self.maxInlineBodyBytes {
+            return .offload { Result { () throws(APIError) in
+                try answer(to: ImageRequest.upload(from: body, contentType: type), model: model, includingInput: includingInput)
+            } }
+        }
+        let upload: ImageUpload
+        do throws(APIError) {
+            upload = try ImageRequest.upload(from: body, contentType: type)
+        } catch {
+            return .answered(.failure(error))
+        }
+        let run = { @Sendable in Result { () throws(APIError) in try answer(to: upload, model: model, includingInput: includingInput) } }
+        return upload.pixelCount > Self.maxInlinePixels ? .offload(run) : .answered(run())
+    }
+
+    /// The JSON answer of `model` to `upload`; with the 28×28 image the model saw if `includingInput`.
+    func answer(to upload: ImageUpload, model: any ImageClassifier, includingInput: Bool) throws(APIError) -> [UInt8] {
+        let image = try ImageRequest.image(of: upload, limits: limits)
         let prediction = try Prediction.run(model, on: image)
         metrics.recordPrediction(model: model.name, empty: prediction.isEmpty)
         return prediction.json(includingInput: includingInput)
@@ -123,46 +121,25 @@ public struct PredictionServer: Sendable {
     }
 
     /// The model a request names, or the default; 404 for a name not loaded.
-    func model(named name: String?) throws(APIError) -> any ImageClassifier {
+    func model(named name: Substring?) throws(APIError) -> any ImageClassifier {
         guard let name, !name.isEmpty else { return catalog.defaultModel }
-        guard let model = catalog.model(named: name) else {
-            let shown = name.count > 100 ? String(name.prefix(100)) + "…" : name
+        guard let model = catalog.model(named: String(name)) else {
+            let shown = name.count > 100 ? String(name.prefix(100)) + "…" : String(name)
             throw APIError(.notFound, "unknown model '\(shown)'; loaded: \(catalog.names.joined(separator: ", "))")
         }
         return model
     }
 
-    /// The request body, at most `limits.maxBodyBytes` (413 beyond), within `limits.requestTimeout` (408 beyond;
-    /// the connection is then closed).
-    func collectBody(of request: Request, on channel: any Channel) async throws -> [UInt8] {
-        let maxBytes = limits.maxBodyBytes
-        if let error = declaredBodyTooLarge(request.headers) { throw error }
-        let timeout = limits.requestTimeout
-        let deadline = UploadDeadline(after: timeout, on: channel)
-        defer { deadline.cancel() }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw bodyTooLarge
-        } catch where deadline.hasExpired {
-            throw bodyTimedOut
-        }
-        guard !deadline.hasExpired else { throw bodyTimedOut }
-        return Array(buffer.readableBytesView)
-    }
-
-    /// The 413 for a request whose `Content-Length` is over `limits.maxBodyBytes`, if it is.
-    func declaredBodyTooLarge(_ headers: HTTPFields) -> APIError? {
-        guard let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limits.maxBodyBytes else { return nil }
-        return APIError(.contentTooLarge, "the request body is \(declared) bytes; at most \(limits.maxBodyBytes) are accepted")
+    /// The 413 for a request whose `Content-Length` is `declared`, over `limits.maxBodyBytes`.
+    func bodyTooLarge(declared: Int) -> APIError {
+        APIError(.contentTooLarge, "the request body is \(declared) bytes; at most \(limits.maxBodyBytes) are accepted")
     }
 
     /// The 413 for a body that grew over `limits.maxBodyBytes`.
     var bodyTooLarge: APIError { APIError(.contentTooLarge, "the request body is larger than \(limits.maxBodyBytes) bytes") }
 
-    /// The 408 for a body that did not arrive within `limits.requestTimeout`.
-    var bodyTimedOut: APIError { APIError(.requestTimeout, "the request body did not arrive within \(limits.requestTimeout)") }
+    /// The 408 for a request that did not arrive within `limits.requestTimeout`.
+    var requestTimedOut: APIError { APIError(.requestTimeout, "the request did not arrive within \(limits.requestTimeout)") }
 
     /// `image/png; charset=…` → `image/png`. The common exact types are answered without building strings.
     static func mediaType(_ header: String) -> String {
@@ -173,27 +150,25 @@ public struct PredictionServer: Sendable {
     private static let commonMediaTypes = ["image/png", "application/json", "image/x-portable-graymap"]
 }
 
-private func json(_ bytes: [UInt8]) -> Response {
-    Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-}
-
 extension PredictionServer {
     /// Serves on `host:port` until SIGINT or SIGTERM, then stops accepting connections and lets the requests
     /// in flight finish. Access log lines go to standard error; `onRunning` gets the bound port.
     ///
-    /// Each connection is handled on one of `ioThreads` event-loop threads (nil: one per core), its predictions
-    /// included, so that no read or write of a request waits for a hop between an event loop and Swift's
-    /// cooperative pool.
+    /// The soft limit of open files is raised to the hard limit first (as Go's runtime does), so that connections
+    /// are limited by `limits.maxConnections` rather than by the 1,024 files a process gets by default. Each
+    /// connection is handled on one of `ioThreads` event-loop threads (nil: one per core), its predictions
+    /// included unless their images are large.
     public func run(host: String, port: Int, ioThreads: Int? = nil, logLevel: Logger.Level = .info,
                     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "digitty.serve", factory: { StandardErrorLogHandler(label: $0) })
         logger.logLevel = logLevel
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        logger.debug("open file limit \(openFiles)")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, ioThreads ?? System.coreCount))
-        let application = makeApplication(host: host, port: port, logger: logger, eventLoopGroup: group,
-                                          onRunning: onRunning)
+        let service = makeService(host: host, port: port, logger: logger, eventLoopGroup: group, onRunning: onRunning)
+        let services = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
-            try await application.runService(gracefulShutdownSignals: [UnixSignal.sigterm, UnixSignal.sigint])
+            try await services.run()
         } catch {
             try? await group.shutdownGracefully()
             throw error

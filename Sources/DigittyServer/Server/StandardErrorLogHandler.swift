@@ -6,10 +6,10 @@ import Darwin
 import Logging
 
 /// Log lines on standard error, one `write` each:
-/// `2026-12-02T03:04:05.678Z info digitty.serve: POST /predict 200 duration_us=412 hb.request.id=…`.
+/// `2026-12-02T03:04:05.678Z info digitty.serve: POST /predict 200 duration_us=412`.
 ///
-/// Metadata is formatted only when a line is written. (swift-log's `StreamLogHandler` formats it again whenever
-/// a key is set, and Hummingbird sets a request ID on every request, logged or not.)
+/// Metadata is formatted only when a line is written (swift-log's `StreamLogHandler` formats it again whenever
+/// a key is set).
 struct StandardErrorLogHandler: LogHandler {
     /// The logger's label, written on every line.
     let label: String

@@ -1,5 +1,3 @@
-import HTTPTypes
-import Hummingbird
 
 /// The drawing page served at `/`, embedded in the binary: nothing is read from disk or fetched from a CDN.
 enum WebPage {
@@ -17,14 +15,11 @@ enum WebPage {
         Asset(path: "/app.js", contentType: "text/javascript; charset=utf-8", content: pageScript),
     ]
 
-    /// Headers for a page file: its type, a short cache, and a policy that allows only this server's own files.
-    static func headers(contentType: String) -> HTTPFields {
-        [
-            .contentType: contentType,
-            .cacheControl: "no-cache",
-            .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        ]
-    }
+    /// Headers for a page file besides its type: a short cache, and a policy that allows only this server's own files.
+    static let headers: [(String, String)] = [
+        ("Cache-Control", "no-cache"),
+        ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ]
 }

@@ -46,6 +46,8 @@ public struct AppState: Sendable {
     public private(set) var predictionPending = false
     /// The mouse stroke in progress: its last point and whether it erases.
     private var stroke: (x: Float, y: Float, erase: Bool)?
+    /// q or Esc was pressed with a drawing on the canvas: the next event decides (q or Esc again quits).
+    public private(set) var quitRequested = false
 
     public init(size: TerminalSize, modelName: String) {
         layout = Layout(size: size)
@@ -59,9 +61,11 @@ public struct AppState: Sendable {
 
     /// Applies one input event; returns what the runner must do.
     public mutating func handle(_ event: InputEvent) -> [Action] {
+        let confirmingQuit = quitRequested
+        quitRequested = false
         switch event {
         case let .mouse(mouse): handleMouse(mouse); return []
-        case let .key(key): return prompt != nil ? handlePromptKey(key) : handleKey(key)
+        case let .key(key): return prompt != nil ? handlePromptKey(key) : handleKey(key, confirmingQuit: confirmingQuit)
         case .unknown: return []
         }
     }
@@ -97,16 +101,18 @@ public struct AppState: Sendable {
         }
     }
 
-    private mutating func handleKey(_ key: Key) -> [Action] {
+    private mutating func handleKey(_ key: Key, confirmingQuit: Bool) -> [Action] {
         if showHelp {
-            // Any key closes the help; q still quits.
+            // Any key closes the help; q and Ctrl-C still quit.
             showHelp = false
-            if key == .character("q") || key == .control("c") { return [.quit] }
+            if key == .character("q") { return requestQuit(confirmed: confirmingQuit) }
+            if key == .control("c") { return [.quit] }
             return []
         }
         message = nil
         switch key {
-        case .character("q"), .escape, .control("c"), .control("d"): return [.quit]
+        case .character("q"), .escape: return requestQuit(confirmed: confirmingQuit)
+        case .control("c"): return [.quit]
         case .up, .character("k"): moveCursor(dx: 0, dy: -1)
         case .down, .character("j"): moveCursor(dx: 0, dy: 1)
         case .left, .character("h"): moveCursor(dx: -1, dy: 0)
@@ -143,6 +149,16 @@ public struct AppState: Sendable {
         default: break
         }
         return []
+    }
+
+    /// Quits at once on an empty canvas; with a drawing, asks once, so that a stray q or Esc does not lose it.
+    private mutating func requestQuit(confirmed: Bool) -> [Action] {
+        guard confirmed || canvas.isEmpty else {
+            quitRequested = true
+            message = "q again to quit; s saves the drawing"
+            return []
+        }
+        return [.quit]
     }
 
     private mutating func toggleLive() {

@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 
-/// Turns SIGWINCH, SIGINT, SIGTERM and SIGHUP into numbers written to a pipe, so the app's input loop sees them
-/// and can redraw or restore the terminal before leaving.
+/// Turns SIGWINCH, SIGINT, SIGTERM, SIGHUP and SIGQUIT into numbers written to a pipe, so the app's input loop
+/// sees them and can redraw or restore the terminal before leaving. SIGQUIT must be among them: the Swift
+/// runtime takes it as a crash (its backtracer prints "Program crashed" over the screen and waits for keys).
 final class SignalWatcher {
-    static let watched: [Int32] = [SIGWINCH, SIGINT, SIGTERM, SIGHUP]
+    static let watched: [Int32] = [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     /// The end to poll: each signal arrives as one Int32.
     let readEnd: Int32

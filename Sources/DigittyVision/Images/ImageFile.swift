@@ -7,8 +7,10 @@ import Foundation
 public enum ImageFile {
     /// The largest width or height accepted, checked before any pixel memory is allocated.
     public static let maximumSide = 16_384
-    /// The largest number of pixels accepted (64 Mpixels).
-    public static let maximumPixels = 64 << 20
+    /// The largest number of pixels accepted (4 Mpixels, 2048²): far more than a digit needs, and small enough
+    /// that the largest image (16-bit RGBA) decodes in well under 100 MiB. Every reader of image files (the CLI,
+    /// the app, the server) decodes through here, so this is the one limit.
+    public static let maximumPixels = 2048 * 2048
     /// The largest file read (256 MiB).
     public static let maximumFileSize = 256 << 20
 

@@ -35,7 +35,7 @@ public enum ImageFileError: Error, Equatable, CustomStringConvertible {
                 return "\(format) image has no pixels (\(width)×\(height))"
             }
             return "\(format) image is too large (\(width)×\(height)); at most \(ImageFile.maximumSide) pixels a side "
-                + "and \(ImageFile.maximumPixels / (1 << 20)) Mpixels in all"
+                + "and \(ImageFile.maximumPixels / (1 << 20)) Mpixels (2048×2048) in all"
         }
     }
 }

@@ -1,3 +1,4 @@
+import DigittyEngine
 import Foundation
 
 /// An IDX file of unsigned bytes as MNIST uses them: images (magic 0x00000803: count, rows, columns) or labels
@@ -37,9 +38,9 @@ public struct IDXFile: Sendable, Equatable {
     public static func load(contentsOf url: URL) throws(MNISTError) -> IDXFile {
         let bytes: [UInt8]
         do {
-            bytes = [UInt8](try Data(contentsOf: url, options: .mappedIfSafe))
+            bytes = try FileBytes.read(url, maximumSize: maximumSize, tooLarge: "larger than \(maximumSize >> 20) MiB")
         } catch {
-            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
+            throw .unreadable(path: url.path, reason: error.reason)
         }
         return try decode(bytes, name: url.path)
     }

@@ -1,10 +1,11 @@
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyEngine
 
 @Suite struct FileBytesTests {
     @Test func readsAFileUpToItsLimit() throws {
-        let directory = SmallModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("engine")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("ten")
         try Data((0 ..< 10).map { UInt8($0) }).write(to: url)
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func saysWhyAFileCannotBeRead() {
-        let directory = SmallModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("engine")
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(throws: FileBytes.Failure(reason: "no such file")) {
             try FileBytes.read(directory.appendingPathComponent("absent"), maximumSize: 10, tooLarge: "")

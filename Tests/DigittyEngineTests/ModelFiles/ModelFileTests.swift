@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyEngine
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func savesAtomicallyAndLoadsFromDisk() throws {
-        let directory = SmallModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("engine")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("m.safetensors")
         try ModelFile.save(try SmallModels.simple(seed: 1), to: url)
@@ -58,5 +59,56 @@ import Testing
         #expect(throws: ModelFileError.self) {
             try decode { $0.metadata["architecture"] = #"[{"type":"conv2d","filters":4,"kernel_size":-3}]"# }
         }
+    }
+
+    /// Numbers a file gives are checked before any arithmetic on them: a sample shape whose product overflows,
+    /// window sizes and strides near Int.max, non-finite hyper-parameters.
+    @Test func refusesOutOfRangeNumbersBeforeUsingThem() throws {
+        let good = try SafeTensors(bytes: ModelFile.encode(try SmallModels.simple(filters: 1, hidden: 2)))
+        func error(_ change: (inout SafeTensors) -> Void) -> String {
+            var file = good
+            change(&file)
+            do { _ = try ModelFile.decode(file.serialized(), name: "x"); return "accepted" } catch { return error.description }
+        }
+        let overflow = "\(1 << 40)"
+        #expect(error { $0.metadata["input"] = #"{"height":28,"width":28,"sample_shape":[\#(overflow),\#(overflow),1]}"# }
+                == "bad model metadata: input sample_shape [\(1 << 40), \(1 << 40), 1] does not hold a 28×28 image")
+        #expect(error { $0.metadata["architecture"] = $0.metadata["architecture"]!.replacingOccurrences(
+            of: #""size":2,"#, with: #""size":\#(Int.max),"#) }
+                == "bad model metadata: architecture layer 2 (maxpool2d): size \(Int.max) is not in 1…1048576")
+        #expect(error { $0.metadata["architecture"] = $0.metadata["architecture"]!.replacingOccurrences(
+            of: #""rate":[0-9.e-]+"#, with: #""rate":1e400"#, options: .regularExpression) }.hasPrefix("bad model metadata: architecture"))
+    }
+
+    /// Malformed metadata is described in a few words with the JSON path, not in Swift's debug text.
+    @Test func metadataErrorsAreOneReadableLine() throws {
+        let good = try SafeTensors(bytes: ModelFile.encode(try SmallModels.simple(filters: 1, hidden: 2)))
+        for (key, value, expected) in [
+            ("input", #"{"height":28}"#, "bad model metadata: input: 'width' is missing"),
+            ("input", #"{"height":"28","width":28}"#, "bad model metadata: input: height is not a number"),
+            ("architecture", #"[{"type":"conv2d","kernel_size":3}]"#, "bad model metadata: architecture: [0] 'filters' is missing"),
+            ("architecture", #"[{"type":"dense","units":null}]"#, "bad model metadata: architecture: [0].units is null, not a number"),
+            ("architecture", "[1,", "bad model metadata: architecture: it is not valid JSON"),
+            ("input", #"{"height":28,"width":28,"scaling":{"kind":"gamma"}}"#,
+             "bad model metadata: input: scaling.kind: unknown scaling 'gamma'"),
+        ] {
+            var file = good
+            file.metadata[key] = value
+            do { _ = try ModelFile.decode(file.serialized(), name: "x"); Issue.record("accepted \(value)") } catch {
+                #expect(error.description == expected)
+            }
+        }
+    }
+
+    /// A model whose weights are finite but overflow gives an error, never probabilities read from NaN.
+    @Test func aModelComputingNaNSaysSo() throws {
+        var file = try SafeTensors(bytes: ModelFile.encode(try SmallModels.simple(filters: 1, hidden: 2)))
+        file.tensors["layers.7.weight"] = Tensor(shape: [2, 10], repeating: 3e38)
+        file.tensors["layers.4.bias"] = Tensor(shape: [2], repeating: 1)
+        let model = try ModelFile.decode(file.serialized(), name: "x")
+        #expect(throws: ModelError.nonFiniteOutput(image: 0)) {
+            try model.probabilities(forPixels: [Float](repeating: 0, count: 784))
+        }
+        #expect(ModelError.nonFiniteOutput(image: 0).description.contains("not a number"))
     }
 }

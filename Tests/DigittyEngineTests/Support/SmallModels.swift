@@ -23,10 +23,4 @@ enum SmallModels {
         ], provenance: ModelProvenance(trainedWith: "tests", testAccuracy: 0.5))
     }
 
-    /// A temporary directory removed when the process ends is not needed: callers remove it.
-    static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 }

@@ -77,6 +77,79 @@ import Testing
         #expect(throws: ONNXError.self) { try ONNXModel(try odd.decode(), name: "rgb") }
     }
 
+    /// Older exporters: Conv without bias then Add of a [1, C, 1, 1] constant (from a Constant node here), Gemm
+    /// then Add, and an Add naming the constant first. Each Add folds into the layer's bias.
+    @Test func biasAddsAfterConvGemmAndMatMulFoldIntoTheLayer() throws {
+        var values = SeededValues(seed: 17)
+        var model = TestModel(opset: 13)
+        model.input("image", [nil, 1, 28, 28])
+        model.output("logits", [nil, 10])
+        model.initializer("conv.w", ONNXTensor(shape: [4, 1, 3, 3], floats: values.next(36, scale: 0.5)))
+        model.initializer("fc.w", ONNXTensor(shape: [10, 4 * 13 * 13], floats: values.next(6760, scale: 0.05)))
+        model.initializer("fc.b", ONNXTensor(shape: [1, 10], floats: values.next(10, scale: 0.1)))
+        model.initializer("out.w", ONNXTensor(shape: [10, 10], floats: values.next(100, scale: 0.3)))
+        model.initializer("out.b", ONNXTensor(shape: [10], floats: values.next(10, scale: 0.1)))
+        var bias = Onnx_AttributeProto()
+        bias.name = "value"; bias.type = .tensor
+        bias.t = TensorDecoding.encode(ONNXTensor(shape: [1, 4, 1, 1], floats: values.next(4, scale: 0.2)), name: "b")
+        model.node("Conv", ["image", "conv.w"], ["c"], ints: ["kernel_shape": [3, 3]])
+        model.node("Constant", [], ["conv.b"])
+        model.proto.graph.node[model.proto.graph.node.count - 1].attribute = [bias]
+        model.node("Add", ["c", "conv.b"], ["cb"])
+        model.node("Relu", ["cb"], ["r"])
+        model.node("MaxPool", ["r"], ["p"], ints: ["kernel_shape": [2, 2], "strides": [2, 2]])
+        model.node("Flatten", ["p"], ["f"], int: ["axis": 1])
+        model.node("Gemm", ["f", "fc.w"], ["g"], int: ["transB": 1])
+        model.node("Add", ["g", "fc.b"], ["gb"])
+        model.node("Relu", ["gb"], ["h"])
+        model.node("MatMul", ["h", "out.w"], ["m"])
+        model.node("Add", ["out.b", "m"], ["logits"])
+        let onnx = try ONNXModel(try model.decode(), name: "older")
+        let native = try ONNXConverter.convert(onnx)
+        #expect(native.specs.map(\.typeName) == ["conv2d", "relu", "maxpool2d", "flatten", "dense", "relu", "dense"])
+        let batch = Self.images(4)
+        let expected = try onnx.probabilities(for: batch), actual = try native.probabilities(for: batch)
+        #expect(zip(expected.scalars, actual.scalars).allSatisfy { abs($0 - $1) <= 1e-5 })
+
+        // An Add that is not a per-channel bias (a [C, H, W] map) has no native form.
+        var map = model
+        map.initializer("map", ONNXTensor(shape: [4, 26, 26], floats: values.next(4 * 26 * 26)))
+        map.proto.graph.node[2].input = ["c", "map"]
+        #expect(throws: ConversionError.self) { try ONNXConverter.convert(try ONNXModel(try map.decode(), name: "map")) }
+    }
+
+    /// A model's scaling: the option, else what the file's metadata_props record, else unit; a malformed
+    /// record is an error, not silently unit.
+    @Test func scalingComesFromTheOptionThenTheFileThenUnit() throws {
+        var model = Self.pytorchStyle()
+        var entry = Onnx_StringStringEntryProto()
+        entry.key = ONNXModel.inputMetadataKey
+        entry.value = #"{"height":28,"width":28,"scaling":{"kind":"byte"}}"#
+        model.proto.metadataProps = [entry]
+        #expect(try ONNXModel(try model.decode(), name: "m").input.scaling == .byte)
+        #expect(try ONNXModel(try model.decode(), name: "m", scaling: .unit).input.scaling == .unit)
+        model.proto.metadataProps[0].value = #"{"height":28}"#
+        do { _ = try ONNXModel(try model.decode(), name: "m"); Issue.record("accepted") } catch {
+            #expect(error.description == "bad input: metadata_props 'digitty.input': 'width' is missing")
+        }
+    }
+
+    /// NaN or infinite weights are refused at load, naming the tensor; a model whose output is not finite
+    /// gives an error instead of probabilities.
+    @Test func nonFiniteWeightsAndOutputsAreErrors() throws {
+        var model = Self.pytorchStyle()
+        model.proto.graph.initializer[1] = TensorDecoding.encode(ONNXTensor(shape: [4], floats: [0, .infinity, 0, 0]), name: "conv.b")
+        do { _ = try ONNXModel(try model.decode(), name: "m"); Issue.record("accepted") } catch {
+            #expect(error == .badTensor(name: "conv.b", reason: "holds inf at element 1; weights must be finite numbers"))
+        }
+        var overflowing = Self.pytorchStyle()
+        overflowing.proto.graph.initializer[2] = TensorDecoding.encode(
+            ONNXTensor(shape: [10, 4 * 14 * 14], floats: [Float](repeating: 3e38, count: 7840)), name: "fc.w")
+        let onnx = try ONNXModel(try overflowing.decode(), name: "m")
+        #expect(throws: ModelError.self) { try onnx.probabilities(for: Self.images(2)) }
+        #expect(throws: ConversionError.self) { try ONNXConverter.convert(onnx) }
+    }
+
     @Test func scalingComesFromTheOptionElseUnit() throws {
         let contents = try Self.pytorchStyle().decode()
         #expect(try ONNXModel(contents, name: "m").input.scaling == .unit)

@@ -1,5 +1,6 @@
 @testable import DigittyONNX
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 import Testing
 
@@ -51,19 +52,12 @@ import Testing
         #expect(zip(expected.scalars, again.scalars).map { abs($0 - $1) }.max()! <= 1e-5)
     }
 
-    @Test func onnxRuntimeRunsExportsLikeDigitty() throws {
-        guard ONNXRuntime.isAvailable else { return }
-        var models = [try Self.builtModel()]
-        if let seed = SharedData.path("models/seed_simple_rot6.onnx") {
-            models.append(try ONNXConverter.convert(try ONNXModel(contentsOf: seed)))
-        }
-        let images: Tensor
-        if let reference = try SeedModelTests.reference() {  // real test digits
-            images = Tensor(shape: [500, 28, 28, 1], scalars: Array(reference.images.scalars.prefix(500 * 784)))
-        } else {
-            images = Self.testImages(100)
-        }
-        let directory = try ONNXRuntime.temporaryDirectory()
+    @Test(Prerequisite.all(ONNXRuntime.prerequisite, .seedModel, .mnist).trait)
+    func onnxRuntimeRunsExportsLikeDigitty() throws {
+        let reference = try SeedModelTests.reference()  // real test digits; requires the prerequisites
+        let models = [try Self.builtModel(), try ONNXConverter.convert(try ModelLoader.loadONNX(contentsOf: Repository.seedModel))]
+        let images = Tensor(shape: [500, 28, 28, 1], scalars: Array(reference.images.scalars.prefix(500 * 784)))
+        let directory = Repository.temporaryDirectory("onnx")
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("images.f32")
         try ONNXRuntime.write(images.scalars, to: input)

@@ -110,6 +110,42 @@ import Testing
         }
     }
 
+    /// INT64_MIN and INT64_MAX in attributes and integer inputs are an error where they size something, and
+    /// the ONNX idiom "to the very end" in Slice's starts and ends (`abs(Int64.min)` used to trap).
+    @Test func extremeIntegersAreRangeErrorsOrSliceBounds() throws {
+        for value in [Int64.min, Int64.max, Int64.min + 1] {
+            var model = TestModel()
+            model.input("x", [nil, 4]); model.output("y")
+            model.node("Flatten", ["x"], ["y"], name: "flat", int: ["axis": value])
+            let graph = try model.decode().graph
+            do { _ = try graph.run(["x": ONNXTensor(shape: [1, 4], floats: [1, 2, 3, 4])]); Issue.record("ran") } catch {
+                #expect(error == .badAttribute(node: "flat", op: "Flatten", attribute: "axis", reason: "\(value) is out of range"))
+            }
+            var pad = TestModel()
+            pad.input("x", [nil, 4]); pad.output("y")
+            pad.initializer("pads", ONNXTensor(shape: [4], integers: [0, value, 0, 0]))
+            pad.node("Pad", ["x", "pads"], ["y"], name: "pad")
+            #expect(throws: ONNXError.self) { try pad.decode().graph.run(["x": ONNXTensor(shape: [1, 4], floats: [1, 2, 3, 4])]) }
+        }
+        // x[:, ::-1] as exporters write it: starts -1, ends INT64_MIN, steps -1; and x[:, 1:] with ends INT64_MAX.
+        for (starts, ends, steps, expected) in [(Int64(-1), Int64.min, Int64(-1), [Float]([4, 3, 2, 1])),
+                                                 (1, Int64.max, 1, [2, 3, 4])] {
+            var slice = TestModel()
+            slice.input("x", [nil, 4]); slice.output("y")
+            slice.initializer("starts", ONNXTensor(shape: [1], integers: [starts]))
+            slice.initializer("ends", ONNXTensor(shape: [1], integers: [ends]))
+            slice.initializer("axes", ONNXTensor(shape: [1], integers: [1]))
+            slice.initializer("steps", ONNXTensor(shape: [1], integers: [steps]))
+            slice.node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])
+            let output = try slice.decode().graph.run(["x": ONNXTensor(shape: [1, 4], floats: [1, 2, 3, 4])])
+            #expect(output[0].floats == expected)
+        }
+        var old = TestModel(opset: 9)
+        old.input("x", [nil, 4]); old.output("y")
+        old.node("Slice", ["x"], ["y"], ints: ["starts": [1], "ends": [Int64.max], "axes": [1]])
+        #expect(try old.decode().graph.run(["x": ONNXTensor(shape: [1, 4], floats: [1, 2, 3, 4])])[0].floats == [2, 3, 4])
+    }
+
     @Test func typedFieldsAreReadLikeRawData() throws {
         var proto = Onnx_TensorProto()
         proto.dataType = 1; proto.dims = [2]; proto.floatData = [1.5, -2]

@@ -1,21 +1,24 @@
 import DigittyEngine
 import DigittyONNX
+import DigittyTestSupport
 import Foundation
 import Testing
 
 /// The original project's simple CNN (`../shared/models/seed_simple_rot6.onnx`) against ONNX Runtime on the
 /// full MNIST test set: identical labels, probabilities within 1e-4, and its accuracy reported.
-@Suite struct SeedModelTests {
+@Suite(Prerequisite.seedModel.trait) struct SeedModelTests {
+    static let seed = Repository.seedModel
+
     struct Reference {
         let images: Tensor
         let labels: [Int]
         let probabilities: [Float]
     }
 
-    static func reference() throws -> Reference? {
-        guard let model = SharedData.path("models/seed_simple_rot6.onnx"), let mnist = SharedData.path("data/mnist"),
-              ONNXRuntime.isAvailable else { return nil }
-        let directory = try ONNXRuntime.temporaryDirectory()
+    static func reference() throws -> Reference {
+        try Prerequisite.all(.seedModel, .mnist, ONNXRuntime.prerequisite).require()
+        let (model, mnist) = (seed, Repository.mnist)
+        let directory = Repository.temporaryDirectory("onnx")
         defer { try? FileManager.default.removeItem(at: directory) }
         try ONNXRuntime.reference(["mnist", model.path, mnist.path, directory.path])
         let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent("images.u8")))
@@ -32,12 +35,13 @@ import Testing
         }
     }
 
-    @Test func matchesONNXRuntimeOnTheMNISTTestSet() throws {
-        guard let reference = try Self.reference(), let url = SharedData.path("models/seed_simple_rot6.onnx") else { return }
+    @Test(Prerequisite.all(.mnist, ONNXRuntime.prerequisite).trait, .tags(.slow))
+    func matchesONNXRuntimeOnTheMNISTTestSet() throws {
+        let reference = try Self.reference(), url = Self.seed
         #expect(reference.labels.count == 10_000)
         let loaded = try ModelLoader.load(contentsOf: url)
         #expect(loaded is SequentialModel, "the seed model converts to a native sequential model")
-        let graph = try ONNXModel(contentsOf: url)
+        let graph = try ModelLoader.loadONNX(contentsOf: url)
         let reportedLabels = Self.labels(reference.probabilities)
         let orAccuracy = Double(zip(reportedLabels, reference.labels).filter { $0 == $1 }.count) / Double(reference.labels.count)
         for (kind, model) in [("native (converted)", loaded), ("graph executor", graph as any ImageClassifier)] {
@@ -54,8 +58,9 @@ import Testing
     }
 
     @Test func convertedPredictionsEqualTheGraphExecutors() throws {
-        guard let url = SharedData.path("models/seed_simple_rot6.onnx") else { return }
-        let graph = try ONNXModel(contentsOf: url)
+        try Prerequisite.seedModel.require()
+        let url = Self.seed
+        let graph = try ModelLoader.loadONNX(contentsOf: url)
         let native = try ONNXConverter.convert(graph)
         #expect(native.specs.map(\.typeName) == ["conv2d", "relu", "maxpool2d", "flatten", "dense", "relu", "dense", "softmax"])
         var state: UInt64 = 42

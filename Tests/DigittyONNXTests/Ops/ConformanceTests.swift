@@ -1,4 +1,5 @@
 import DigittyONNX
+import DigittyTestSupport
 import Foundation
 import Testing
 
@@ -13,8 +14,9 @@ import Testing
         "test_training_dropout_mask": "training-mode Dropout with ratio > 0 needs numpy's random draw",
     ]
 
-    @Test func everyNodeTestCase() throws {
-        guard let folder = SharedData.path("onnx-node-tests") else { return }
+    @Test(Prerequisite.onnxNodeTests.trait) func everyNodeTestCase() throws {
+        try Prerequisite.onnxNodeTests.require()
+        let folder = Repository.onnxNodeTests
         let cases = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).appendingPathComponent("model.onnx").path) }
             .sorted()

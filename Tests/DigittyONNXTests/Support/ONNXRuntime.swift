@@ -1,28 +1,23 @@
+import DigittyTestSupport
 import Foundation
 
-/// ONNX Runtime, driven through `onnxruntime_reference.py`; tests skip with a message when Python or
-/// onnxruntime is missing (CI installs them: `pip install onnxruntime numpy`).
+/// ONNX Runtime, driven through `onnxruntime_reference.py` with the project's Python (`.ci/setup tests` installs
+/// onnxruntime and numpy into .venv).
 enum ONNXRuntime {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("onnxruntime_reference.py")
+    static let support = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let script = support.appendingPathComponent("onnxruntime_reference.py")
 
-    /// Whether `python3` can import onnxruntime and numpy; prints why not.
-    static var isAvailable: Bool {
-        let available = (try? python(["-c", "import onnxruntime, numpy"])) != nil
-        if !available { print("SKIPPED: python3 with onnxruntime and numpy is not installed (pip install onnxruntime numpy)") }
-        return available
-    }
+    /// Python with onnxruntime and numpy.
+    static let prerequisite = Python.prerequisite(["onnxruntime", "numpy"])
 
     /// Runs the reference script with arguments; throws with its stderr on failure.
     static func reference(_ arguments: [String]) throws {
-        try python([script.path] + arguments)
+        try Python.run([script.path] + arguments)
     }
 
-    /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-onnx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// Runs another script in this folder.
+    static func runScript(_ name: String, _ arguments: [String]) throws {
+        try Python.run([support.appendingPathComponent(name).path] + arguments)
     }
 
     /// Float32 little-endian values from a file.
@@ -38,24 +33,5 @@ enum ONNXRuntime {
         bytes.reserveCapacity(values.count * 4)
         for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
         try Data(bytes).write(to: url)
-    }
-
-    @discardableResult
-    private static func python(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey:
-                "python3 \(arguments.first ?? "") failed: \(String(decoding: message, as: UTF8.self).suffix(600))"])
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }

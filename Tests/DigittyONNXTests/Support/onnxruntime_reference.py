@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """ONNX Runtime as the outside judge for digitty's ONNX tests (needs: pip install onnxruntime numpy).
 
-    onnxruntime_reference.py mnist MODEL.onnx MNIST_DIR OUT_DIR
+    onnxruntime_reference.py mnist MODEL.onnx MNIST_DIR OUT_DIR [unit|byte]
         Reads the MNIST test set (t10k-*.gz) and writes OUT_DIR/images.u8 (10000x784 bytes),
-        OUT_DIR/labels.u8 and OUT_DIR/probabilities.f32 (ONNX Runtime's output on pixels / 255, float32 LE).
+        OUT_DIR/labels.u8 and OUT_DIR/probabilities.f32 (ONNX Runtime's output on pixels / 255, or on the raw
+        0-255 values with `byte`, float32 LE).
     onnxruntime_reference.py run MODEL.onnx IMAGES.f32 COUNT OUT.f32
         Runs MODEL on COUNT images of 28x28 float32 pixels (already scaled), reshaped to the model's input
         layout, and writes its first output as float32 LE.
@@ -36,10 +37,11 @@ def read_idx(path, offset):
         return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
 
 
-def mnist(model, directory, out):
+def mnist(model, directory, out, scaling="unit"):
     images = read_idx(os.path.join(directory, "t10k-images-idx3-ubyte.gz"), 16).reshape(-1, 784)
     labels = read_idx(os.path.join(directory, "t10k-labels-idx1-ubyte.gz"), 8)
-    probabilities = run(session(model), images.astype(np.float32) / 255.0)
+    pixels = images.astype(np.float32)
+    probabilities = run(session(model), pixels if scaling == "byte" else pixels / 255.0)
     os.makedirs(out, exist_ok=True)
     images.tofile(os.path.join(out, "images.u8"))
     labels.tofile(os.path.join(out, "labels.u8"))

@@ -1,20 +1,19 @@
 import DigittyEngine
 @testable import DigittyServer
 import DigittyVision
+import DigittyTestSupport
 import Foundation
 import Testing
 
 @Suite("The 10,000 MNIST test digits over HTTP")
 struct MNISTAgreementTests {
-    static let mnist = TestModels.shared.appendingPathComponent("data/mnist")
+    static let mnist = Repository.mnist
 
     @Test("posted as PNG, every test digit gets the label the library predicts directly",
-          .enabled(if: FileManager.default.fileExists(atPath: mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz").path),
-                   "skipped: the MNIST test files are not in ../shared/data/mnist"),
-          .enabled(if: ModelLocator.defaultModel().map { FileManager.default.fileExists(atPath: $0.path) } ?? false,
-                   "skipped: no default model (Models/default.safetensors)"))
+          Prerequisite.all(.mnist, .defaultModel).trait, .tags(.slow))
     func tenThousandDigits() async throws {
-        let model = try ModelFile.load(contentsOf: try #require(ModelLocator.defaultModel()))
+        try Prerequisite.all(.mnist, .defaultModel).require()
+        let model = try ModelFile.load(contentsOf: Repository.defaultModel)
         let test = try MNISTDataset.load(directory: Self.mnist, split: .test)
         #expect(test.count == 10_000)
         let server = try await TestServer(models: [model])

@@ -1,5 +1,6 @@
 import DigittyEngine
 import DigittyTerminal
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 #if canImport(FoundationNetworking)
@@ -51,7 +52,7 @@ struct SameAnswerTests {
     @Test("predict, serve and the app agree on 16 drawings, with the model's preprocessing on and off",
           arguments: [true, false])
     func everyFrontEndAgrees(preprocessing: Bool) async throws {
-        let shipped = try #require(ModelLocator.defaultModel(), "the shipped default model was not found")
+        let shipped = Repository.defaultModel
         let base = try ModelFile.load(contentsOf: shipped)
         var input = base.input
         input.mnistPreprocessing = preprocessing

@@ -1,6 +1,7 @@
 import DigittyEngine
 import DigittyONNX
 @testable import DigittyServer
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 #if canImport(FoundationNetworking)
@@ -11,14 +12,12 @@ import Testing
 @Suite("Loading the models a server answers with")
 struct ModelCatalogTests {
     /// The original project's Keras model, exported to ONNX.
-    static let seedONNX = TestModels.shared.appendingPathComponent("models/seed_simple_rot6.onnx")
-    static let seedMissing = "skipped: the seed ONNX model is not at ../shared/models/seed_simple_rot6.onnx"
-    static var hasSeed: Bool { FileManager.default.fileExists(atPath: seedONNX.path) }
+    static let seedONNX = Repository.seedModel
 
     @Test("an .onnx and a .safetensors file load side by side, named after their files; the first is the default",
-          .enabled(if: hasSeed, "\(seedMissing)"))
+          Prerequisite.seedModel.trait)
     func onnxAndNative() throws {
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         defer { try? FileManager.default.removeItem(at: directory) }
         let native = directory.appendingPathComponent("alpha.safetensors")
         try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: native)
@@ -30,7 +29,7 @@ struct ModelCatalogTests {
 
     @Test("a file that is no model is refused with a message naming it")
     func garbage() throws {
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         defer { try? FileManager.default.removeItem(at: directory) }
         for (name, bytes) in [("broken.onnx", [UInt8](repeating: 0xFF, count: 64)), ("broken.safetensors", [1, 2, 3]),
                               ("notes.txt", Array("hello".utf8))] {
@@ -46,7 +45,7 @@ struct ModelCatalogTests {
     }
 
     @Test("the seed ONNX model served over HTTP answers a PNG as DigittyONNX's loader does directly",
-          .enabled(if: hasSeed, "\(seedMissing)"))
+          Prerequisite.seedModel.trait)
     func servesONNX() async throws {
         let catalog = try ModelCatalog.load(paths: [Self.seedONNX.path])
         let server = try await TestServer(catalog: catalog)
@@ -63,7 +62,7 @@ struct ModelCatalogTests {
     }
 
     @Test("`digitty serve --model seed.onnx` serves the ONNX model: /models lists it, /predict answers, SIGTERM stops it",
-          .enabled(if: hasSeed, "\(seedMissing)"))
+          Prerequisite.seedModel.trait)
     func serveCommand() async throws {
         let serve = try DigittyBinary(["serve", "--port", "0", "--quiet", "--model", Self.seedONNX.path])
         #expect(try await serve.waitFor("/\n", seconds: 60), "no 'serving' line: \(serve.stdout) \(serve.stderr)")

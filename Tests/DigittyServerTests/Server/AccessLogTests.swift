@@ -1,4 +1,4 @@
-import DigittyEngine
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 #if canImport(FoundationNetworking)
@@ -10,14 +10,7 @@ import Testing
 struct AccessLogTests {
     @Test("each request gets a line on standard error with its method, path, status and duration")
     func accessLogLines() async throws {
-        let directory = TestModels.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let model = directory.appendingPathComponent("alpha.safetensors")
-        try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: model)
-        let serve = try DigittyBinary(["serve", "--port", "0", "--model", model.path])
-        #expect(try await serve.waitFor("/\n", seconds: 60), "no 'serving' line: \(serve.stdout) \(serve.stderr)")
-        let line = try #require(serve.stdout.split(separator: "\n").first { $0.hasPrefix("digitty serving alpha on ") })
-        let base = try #require(URL(string: String(line.split(separator: " ").last ?? "")))
+        let (serve, base) = try await DigittyBinary.serve()
         var request = URLRequest(url: base.appendingPathComponent("predict"))
         request.httpMethod = "POST"
         request.setValue("image/png", forHTTPHeaderField: "Content-Type")

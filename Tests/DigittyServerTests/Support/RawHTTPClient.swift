@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,14 +8,15 @@ import Glibc
 final class RawHTTPClient: @unchecked Sendable {
     private let socketDescriptor: Int32
 
-    init(port: Int) throws {
+    /// Connects to the loopback port `port`; a read gives up after `receiveTimeout` seconds without a byte.
+    init(port: Int, receiveTimeout: Int = 30) throws {
         socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketDescriptor >= 0 else { throw RawHTTPError.socket }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -48,17 +50,25 @@ final class RawHTTPClient: @unchecked Sendable {
         (try? await offPool { self.readResponseBlocking() }) ?? nil
     }
 
-    /// Reads, on a thread of its own, everything the peer sends until it closes the connection (or 30 s pass).
+    /// Closes the sending side (the server sees the end of the input), keeping the receiving side open.
+    func closeOutput() { shutdown(socketDescriptor, Int32(SHUT_WR)) }
+
+    /// Reads, on a thread of its own, everything the peer sends until it closes the connection (or the receive
+    /// timeout passes without a byte).
     func readUntilClosed() async -> [UInt8] {
-        (try? await offPool { self.readUntilClosedBlocking() }) ?? []
+        (try? await offPool { self.readUntilClosedBlocking().bytes }) ?? []
     }
 
-    private func readUntilClosedBlocking() -> [UInt8] {
+    /// Everything the peer sends until it closes the connection (`closed`: by a FIN or a reset), or until the
+    /// receive timeout passes without a byte (`closed` false).
+    func readUntilClosedBlocking() -> (bytes: [UInt8], closed: Bool) {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = recv(socketDescriptor, &chunk, chunk.count, 0)
-            if count <= 0 { return received }
+            if count == 0 { return (received, true) }
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { return (received, errno != EAGAIN && errno != EWOULDBLOCK) }
             received += chunk[0..<count]
         }
     }

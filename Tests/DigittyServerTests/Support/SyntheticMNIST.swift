@@ -1,4 +1,5 @@
 import DigittyVision
+import DigittyTestSupport
 import Foundation
 
 /// Small MNIST-format data sets written by tests, for `digitty train --data DIR`: four classes of strokes
@@ -9,7 +10,7 @@ enum SyntheticMNIST {
 
     /// Writes `training` training images and `test` test images, with their labels, into a new directory.
     static func write(training: Int, test: Int) throws -> URL {
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         for (prefix, count, seed) in [("train", training, 1), ("t10k", test, 2)] {
             var images: [UInt8] = [], labels: [UInt8] = []
             for index in 0..<count {

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 
 /// Models built in code for the server tests: the original "simple" shape at a small width, seeded weights.
@@ -31,16 +32,11 @@ enum TestModels {
         [try simple(name: "alpha", seed: 1), try simple(name: "beta", seed: 2)]
     }
 
-    /// The package root, from this file's path.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    /// `../shared` beside the package, where the MNIST files and reference models live.
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-
-    static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-server-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// Model "alpha" saved in a new temporary directory, for the tests that run the `digitty` binary.
+    static func alphaFile() throws -> (directory: URL, file: URL) {
+        let directory = Repository.temporaryDirectory("server")
+        let file = directory.appendingPathComponent("alpha.safetensors")
+        try ModelFile.save(try simple(name: "alpha", seed: 1), to: file)
+        return (directory, file)
     }
 }

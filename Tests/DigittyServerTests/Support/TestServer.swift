@@ -4,7 +4,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -28,11 +27,11 @@ final class TestServer: @unchecked Sendable {
         var logger = Logger(label: "digitty.test")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = server.makeApplication(host: "127.0.0.1", port: 0, logger: logger) { port in
+        let service = server.makeService(host: "127.0.0.1", port: 0, logger: logger) { port in
             continuation.yield(port)
             continuation.finish()
         }
-        group = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        group = ServiceGroup(services: [service], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         let group = self.group
         task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import DigittyTracking
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ struct ExperimentTrackerTests {
     @Test("an unreachable server gives exactly one warning and every later call returns at once")
     func unreachable() async throws {
         let warnings = LockedList<String>()
-        let tracker = ExperimentTracker(uri: "http://127.0.0.1:\(ExternalTools.freePort())", warn: { warnings.add($0) })
+        let tracker = ExperimentTracker(uri: "http://127.0.0.1:\(Tools.freePort())", warn: { warnings.add($0) })
         #expect(await tracker.isEnabled)
         await tracker.startRun(name: "simple", params: ["epochs": "2"], tags: ["architecture": "simple"])
         for epoch in 1...3 { await tracker.log(["loss": 1.0 / Double(epoch)], step: epoch) }
@@ -57,13 +58,13 @@ struct ExperimentTrackerTests {
 }
 
 @Suite("Experiment tracking against a real MLflow server", .serialized,
-       .enabled(if: MLflowServer.unavailableReason == nil, "\(MLflowServer.unavailableReason ?? "")"))
+       MLflowServer.prerequisite.trait, .tags(.slow))
 struct MLflowTrackingTests {
     @Test("a run's params, per-epoch metrics, tags, status and model artifact read back through MLflow's REST API")
     func runReadsBack() async throws {
         let mlflow = try await MLflowServer()
         defer { mlflow.stop() }
-        let directory = TestModels.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("server")
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelURL = directory.appendingPathComponent("alpha.safetensors")
         try ModelFile.save(try TestModels.simple(name: "alpha", seed: 1), to: modelURL)
@@ -105,6 +106,65 @@ struct MLflowTrackingTests {
         #expect(try ModelFile.decode([UInt8](downloaded), name: "alpha").parameterCount > 0)
     }
 
+    @Test("with --default-artifact-root a path, the model is written into the run's artifact directory and the run ends FINISHED")
+    func artifactRootIsAPath() async throws {
+        let directory = Repository.temporaryDirectory("server")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = directory.appendingPathComponent("artifact-root")
+        let mlflow = try await MLflowServer(defaultArtifactRoot: root)
+        defer { mlflow.stop() }
+        let modelURL = directory.appendingPathComponent("beta.safetensors")
+        try ModelFile.save(try TestModels.simple(name: "beta", seed: 2), to: modelURL)
+
+        let warnings = LockedList<String>()
+        let tracker = ExperimentTracker(uri: mlflow.uri, experiment: "paths", warn: { warnings.add($0) })
+        await tracker.startRun(name: "beta", params: ["epochs": "1"])
+        let runID = try #require(await tracker.runID, "no run was created: \(warnings.all)")
+        await tracker.log(["loss": 0.25], step: 1)
+        await tracker.uploadArtifact(fileAt: modelURL)
+        await tracker.finishRun()
+        #expect(warnings.all.isEmpty, "\(warnings.all)")
+
+        let run = try await mlflow.run(runID)
+        #expect(run.status == "FINISHED")
+        #expect(run.params == ["epochs": "1"])
+        #expect(run.metrics["loss"] == 0.25)
+        let stored = root.appendingPathComponent("\(run.experimentID)/\(runID)/artifacts/model/beta.safetensors")
+        #expect(try Data(contentsOf: stored) == (try Data(contentsOf: modelURL)))
+        // The server lists it too: the file is where it looks.
+        #expect(try await mlflow.artifacts(runID: runID, path: "model") == ["model/beta.safetensors"])
+    }
+
+    @Test("an artifact directory that cannot be written gives one warning; params, metrics and FINISHED are still logged")
+    func artifactRootUnwritable() async throws {
+        let directory = Repository.temporaryDirectory("server")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A file stands where the artifact root's directory would be made (root may write anywhere else).
+        let blocker = directory.appendingPathComponent("blocker")
+        try Data("a file".utf8).write(to: blocker)
+        let mlflow = try await MLflowServer(defaultArtifactRoot: blocker.appendingPathComponent("artifacts"))
+        defer { mlflow.stop() }
+        let modelURL = directory.appendingPathComponent("gamma.safetensors")
+        try ModelFile.save(try TestModels.simple(name: "gamma", seed: 3), to: modelURL)
+
+        let warnings = LockedList<String>()
+        let tracker = ExperimentTracker(uri: mlflow.uri, warn: { warnings.add($0) })
+        await tracker.startRun(name: "gamma", params: ["epochs": "3"])
+        let runID = try #require(await tracker.runID, "no run was created: \(warnings.all)")
+        await tracker.uploadArtifact(fileAt: modelURL)
+        await tracker.log(["test_accuracy": 0.5], step: 3)
+        await tracker.finishRun()
+        #expect(warnings.all.count == 1, "\(warnings.all)")
+        #expect(warnings.all.first?.contains(blocker.path) == true, "\(warnings.all)")
+        #expect(warnings.all.first?.contains("without its model/gamma.safetensors") == true, "\(warnings.all)")
+        #expect(await tracker.isEnabled)
+
+        let run = try await mlflow.run(runID)
+        #expect(run.status == "FINISHED")
+        #expect(run.params == ["epochs": "3"])
+        #expect(run.metrics["test_accuracy"] == 0.5)
+    }
+
     @Test("the MLflow server going away mid-run gives one warning and the rest of the run goes on")
     func serverGoesAway() async throws {
         let mlflow = try await MLflowServer()
@@ -117,5 +177,6 @@ struct MLflowTrackingTests {
         await tracker.finishRun()
         #expect(warnings.all.count == 1)
         #expect(await tracker.isEnabled == false)
+        #expect(await tracker.runID == nil)
     }
 }

@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,30 +8,31 @@ import FoundationNetworking
 #endif
 
 /// A real MLflow tracking server on a free loopback port with a SQLite store in a temporary directory,
-/// started for one test and stopped after.
+/// started for one test and stopped after. Its artifacts are served through its proxy (`mlflow-artifacts:` URIs,
+/// stored under `--artifacts-destination`), or, given `defaultArtifactRoot`, handed out as plain paths under it
+/// (`--default-artifact-root`, which the server never writes to itself).
 final class MLflowServer {
     let uri: String
     let directory: URL
     private let process: Process
 
-    /// Why MLflow tests cannot run here, or nil when they can.
-    static var unavailableReason: String? {
-        ExternalTools.find("mlflow") == nil ? "skipped: the mlflow command is not installed (pip install mlflow)" : nil
-    }
+    /// The `mlflow` command (in the project's .venv).
+    static let prerequisite = Prerequisite.program("mlflow", install: "bash .ci/setup tests")
 
-    init() async throws {
+    init(defaultArtifactRoot: URL? = nil) async throws {
+        try Self.prerequisite.require()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-mlflow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let port = ExternalTools.freePort()
+        let port = Tools.freePort()
         uri = "http://127.0.0.1:\(port)"
         process = Process()
         // setsid: its own process group, so that stopping it stops its worker processes too.
-        process.executableURL = URL(fileURLWithPath: ExternalTools.find("setsid") ?? "/usr/bin/setsid")
+        process.executableURL = URL(fileURLWithPath: Tools.find("setsid") ?? "/usr/bin/setsid")
         process.arguments = [
-            "--wait", ExternalTools.find("mlflow")!, "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+            "--wait", Tools.find("mlflow") ?? "mlflow", "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
             "--backend-store-uri", "sqlite:///" + directory.appendingPathComponent("mlflow.db").path,
-            "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
-        ]
+        ] + (defaultArtifactRoot.map { ["--default-artifact-root", $0.path] }
+             ?? ["--artifacts-destination", directory.appendingPathComponent("artifacts").path])
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"  // no background job workers: a plain tracking server

@@ -1,5 +1,6 @@
 @testable import DigittyEngine
 import DigittyTracking
+@testable import DigittyTraining
 import Testing
 
 @Suite("What an MLflow run records about a training run")

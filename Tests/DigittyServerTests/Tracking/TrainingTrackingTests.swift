@@ -1,4 +1,6 @@
 import DigittyEngine
+import DigittyTestSupport
+import DigittyTraining
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,16 +10,18 @@ import Testing
 /// `digitty train` and `digitty experiment`, the real binary on small synthetic data, logging to a real MLflow
 /// server; everything is read back through MLflow's REST API.
 @Suite("Training runs logged to a real MLflow server", .serialized,
-       .enabled(if: MLflowServer.unavailableReason == nil, "\(MLflowServer.unavailableReason ?? "")"))
+       MLflowServer.prerequisite.trait, .tags(.slow))
 struct TrainingTrackingTests {
     static let common = ["--validation-size", "100", "--batch-size", "16", "--rotation", "6", "--seed", "3"]
 
-    /// Runs `body` with a fresh MLflow server and a synthetic data set, both removed after it.
-    static func withServer(training: Int, test: Int, _ body: (MLflowServer, URL) async throws -> Void) async throws {
-        let mlflow = try await MLflowServer()
-        defer { mlflow.stop() }
+    /// Runs `body` with a fresh MLflow server and a synthetic data set, both removed after it. With
+    /// `artifactRoot`, the server hands out artifact paths under `<data>/<artifactRoot>` instead of proxying them.
+    static func withServer(training: Int, test: Int, artifactRoot: String? = nil,
+                           _ body: (MLflowServer, URL) async throws -> Void) async throws {
         let data = try SyntheticMNIST.write(training: training, test: test)
         defer { try? FileManager.default.removeItem(at: data) }
+        let mlflow = try await MLflowServer(defaultArtifactRoot: artifactRoot.map { data.appendingPathComponent($0) })
+        defer { mlflow.stop() }
         try await body(mlflow, data)
     }
 
@@ -61,6 +65,22 @@ struct TrainingTrackingTests {
             #expect(try await mlflow.artifacts(runID: run.id, path: "model") == ["model/bars.safetensors"])
             let artifact = try await mlflow.artifact(experimentID: run.experimentID, runID: run.id, path: "model/bars.safetensors")
             #expect(artifact == (try Data(contentsOf: output)))
+        }
+    }
+
+    @Test("against `mlflow server --default-artifact-root DIR`, `digitty train` writes its model under DIR and ends FINISHED")
+    func trainWithArtifactRootPath() async throws {
+        try await Self.withServer(training: 300, test: 20, artifactRoot: "artifact-root") { mlflow, data in
+            let output = data.appendingPathComponent("rooted.safetensors")
+            let result = try await DigittyBinary.run(
+                ["train", "--data", data.path, "--epochs", "1", "--output", output.path, "--mlflow", mlflow.uri] + Self.common)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.contains("warning"), "\(result.stderr)")
+            let run = try #require(try await mlflow.runs(inExperiment: "digitty")["rooted"], "no run named rooted")
+            #expect(run.status == "FINISHED")
+            #expect(run.params["epochs"] == "1" && run.metrics["test_accuracy"] != nil, "\(run.params) \(run.metrics)")
+            let stored = data.appendingPathComponent("artifact-root/\(run.experimentID)/\(run.id)/artifacts/model/rooted.safetensors")
+            #expect(try Data(contentsOf: stored) == (try Data(contentsOf: output)))
         }
     }
 
@@ -130,7 +150,7 @@ struct UnreachableTrackingTests {
         let output = data.appendingPathComponent("alone.safetensors")
         let result = try await DigittyBinary.run(
             ["train", "--data", data.path, "--epochs", "2", "--output", output.path,
-             "--mlflow", "http://127.0.0.1:\(ExternalTools.freePort())"] + TrainingTrackingTests.common)
+             "--mlflow", "http://127.0.0.1:\(Tools.freePort())"] + TrainingTrackingTests.common)
         #expect(result.status == 0, "\(result.stderr)")
         let warnings = result.stderr.split(separator: "\n").filter { $0.contains("warning") }
         #expect(warnings.count == 1, "\(result.stderr)")

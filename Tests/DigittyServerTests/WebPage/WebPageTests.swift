@@ -1,27 +1,26 @@
 import DigittyEngine
 @testable import DigittyServer
+import DigittyTestSupport
 import Foundation
 import Testing
 
 @Suite("The drawing page in headless Chromium")
 struct WebPageTests {
-    static var unavailableReason: String? {
-        if ExternalTools.find("python3") == nil { return "skipped: python3 is not installed" }
-        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") { return "skipped: Debian's chromium is not installed (apt-get install chromium)" }
-        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") { return "skipped: chromedriver is not installed (apt-get install chromium-driver)" }
-        if !ExternalTools.pythonHas("selenium") { return "skipped: Python's selenium is not installed (pip install selenium)" }
-        return nil
-    }
+    /// Python with selenium, Debian's chromium and its driver.
+    static let prerequisite = Prerequisite.all(
+        Python.prerequisite(["selenium"]),
+        .program("/usr/bin/chromium", install: "apt-get install chromium"),
+        .program("/usr/bin/chromedriver", install: "apt-get install chromium-driver"))
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("page_check.py")
     /// Screenshots land in `artifacts/` at the package root (ignored by git; CI keeps it).
-    static let artifacts = TestModels.packageRoot.appendingPathComponent("artifacts")
+    static let artifacts = Repository.root.appendingPathComponent("artifacts")
 
     @Test("draw with mouse, pen, touch and keyboard; Predict shows the digit, ten bars and the preview; Clear empties it",
-          .enabled(if: unavailableReason == nil, "\(unavailableReason ?? "")"))
+          prerequisite.trait, .tags(.slow))
     func drawPredictClear() async throws {
         // The shipped default model recognises what is drawn; without it, two small models still exercise the page.
-        let realModel = ModelLocator.defaultModel().flatMap { try? ModelFile.load(contentsOf: $0) }
+        let realModel = try? ModelFile.load(contentsOf: Repository.defaultModel)
         var models: [any ImageClassifier] = try TestModels.pair()
         if let realModel { models.insert(realModel, at: 0) }
         let server = try await TestServer(models: models)
@@ -31,7 +30,7 @@ struct WebPageTests {
 
         let base = server.base.absoluteString
         let script = Self.script.path
-        let result = try await offPool { try ExternalTools.run(ExternalTools.find("python3")!, [script, base, screenshot.path]) }
+        let result = try await offPool { try Tools.run(Python.executable ?? "python3", [script, base, screenshot.path]) }
         try await server.stop()
         #expect(result.status == 0, "page_check.py failed:\n\(result.errors)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],

@@ -103,6 +103,29 @@ import Testing
         #expect(state.press(.tab) == [.nextModel])
     }
 
+    @Test func quittingWithADrawingAsksOnceAndCtrlDDoesNothing() {
+        var state = AppState(size: wide, modelName: "m")
+        #expect(state.press(.control("d")) == [])  // not even on an empty canvas
+        state.drag([(5, 5), (20, 5)])
+        for key in [Key.character("q"), .escape] {
+            #expect(state.press(key) == [])
+            #expect(state.message == "q again to quit; s saves the drawing")
+            #expect(state.press(key) == [.quit])
+        }
+        #expect(state.press(.character("q"), .escape) == [.quit])  // either key confirms the other
+        // Anything else in between, a key or the mouse, takes the question back.
+        #expect(state.press(.character("q"), .left, .character("q")) == [])
+        state.mouse(.move, x: 3, y: 3)
+        #expect(state.press(.character("q")) == [])
+        #expect(state.press(.control("d"), .control("d")) == [])
+        #expect(!state.canvas.isEmpty)
+        // Help open: q asks too; Ctrl-C quits at once, as SIGINT does.
+        state.press(.character("?"))
+        #expect(state.press(.character("q")) == [] && !state.showHelp)
+        #expect(state.press(.character("q")) == [.quit])
+        #expect(state.press(.control("c")) == [.quit])
+    }
+
     @Test func livePredictionCanBeTurnedOff() {
         var state = AppState(size: wide, modelName: "m")
         state.press(.character("L"))

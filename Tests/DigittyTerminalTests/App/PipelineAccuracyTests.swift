@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 import Testing
@@ -6,9 +7,7 @@ import Testing
 
 /// Real MNIST test digits drawn into the app with mouse drags, the way a person would, then read through the whole
 /// pipeline (canvas → MNIST-style preprocessing → the shipped default model).
-@Suite(.enabled(if: MNISTTestDigits.isAvailable, "MNIST test data not found in ../shared/data/mnist"),
-       .enabled(if: ModelLocator.defaultModel().map { FileManager.default.fileExists(atPath: $0.path) } ?? false,
-                "no default model in Models/"))
+@Suite(Prerequisite.all(.mnist, .defaultModel).trait, .tags(.slow))
 struct PipelineAccuracyTests {
     /// Digits drawn per variant (`DIGITTY_ACCURACY_DIGITS`, default all 10,000 test digits), from digit
     /// `DIGITTY_ACCURACY_FIRST` (default 0).
@@ -58,8 +57,9 @@ struct PipelineAccuracyTests {
 
     @Test(arguments: Placement.allCases)
     func mnistDigitsDrawnWithTheMouseAreRead(placement: Placement) throws {
-        let url = try #require(ModelLocator.defaultModel())
+        let url = Repository.defaultModel
         let reader = DigitReader(model: try ModelFile.load(contentsOf: url))
+        try Prerequisite.all(.mnist, .defaultModel).require()
         let mnist = try MNISTTestDigits.load(limit: Self.first + Self.digits)
         let indices = min(Self.first, mnist.count)..<mnist.count
         var correct = 0

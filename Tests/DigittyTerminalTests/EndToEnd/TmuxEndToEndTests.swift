@@ -1,13 +1,13 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyTerminal
 
 /// The built `digitty` binary in a real (tmux) terminal: drawn with raw mouse reports and keys, read back with
 /// `capture-pane`.
-/// Skipped where tmux is missing, except in CI (`CI` set), where a missing tmux fails the tests.
-@Suite(.enabled(if: TmuxSession.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil,
-                "tmux is not installed: end-to-end terminal tests skipped"))
+/// Skipped where tmux is missing, except under CI=true, where a missing tmux fails the tests.
+@Suite(Prerequisite(isMet: TmuxSession.isAvailable, reason: "tmux is not installed (apt-get install tmux)").trait, .tags(.slow))
 struct TmuxEndToEndTests {
     /// A seven: across the top, then down to the bottom left.
     static let seven = [(6, 5), (21, 5), (17, 12), (12, 23)]
@@ -21,7 +21,7 @@ struct TmuxEndToEndTests {
     }
 
     private func defaultModel() throws -> URL {
-        let url = try #require(ModelLocator.defaultModel(), "no default model in Models/")
+        let url = Repository.defaultModel
         try #require(FileManager.default.fileExists(atPath: url.path), "no default model at \(url.path)")
         return url
     }
@@ -162,7 +162,7 @@ struct TmuxEndToEndTests {
         #expect(!shell.contains("\u{1B}"), "shell:\n\(shell)")
     }
 
-    @Test(arguments: [("TERM", SIGTERM), ("HUP", SIGHUP), ("INT", SIGINT)])
+    @Test(arguments: [("TERM", SIGTERM), ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT)])
     func signalsRestoreTheTerminal(name: String, signal: Int32) async throws {
         let session = try await start(columns: 100, rows: 30)
         let pid = try #require(try session.appProcessID(), "app process not found")
@@ -172,6 +172,22 @@ struct TmuxEndToEndTests {
         try await session.waitForAppToExit()
         #expect(try session.format("#{alternate_on}#{mouse_sgr_flag}#{mouse_button_flag}") == "000", "SIG\(name)")
         #expect(try session.format("#{cursor_flag}") == "1")
+        let shell = try session.screen()
+        #expect(!shell.contains("crashed"), "SIG\(name):\n\(shell)")
+    }
+
+    @Test func quittingWithADrawingAsksOnceAndCtrlDKeepsIt() async throws {
+        let size = TerminalSize(columns: 100, rows: 30)
+        let session = try await start(columns: size.columns, rows: size.rows)
+        try session.type(stroke(Self.one, size: size))
+        try await session.waitFor("reads 1")
+        try session.key("C-d")
+        try session.key("Escape")
+        let asked = try await session.waitFor("q again to quit")
+        #expect(asked.contains("draw here") && asked.contains("reads 1"), "screen:\n\(asked)")
+        try session.type("q")
+        try await session.waitForAppToExit()
+        #expect(try session.format("#{alternate_on}") == "0")
     }
 
     @Test func aModelThatFailsToLoadGivesOneLineAndLeavesTheTerminalClean() async throws {

@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import DigittyVision
 import Foundation
 
@@ -8,18 +9,10 @@ struct MNISTTestDigits {
     let dataset: MNISTDataset
     let count: Int
 
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/data/mnist")
-
-    static var isAvailable: Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent("t10k-images-idx3-ubyte.gz").path)
-    }
-
     /// The split named by `DIGITTY_ACCURACY_SPLIT` (default: test); `limit` digits of it are used.
     static func load(limit: Int) throws -> MNISTTestDigits {
         let train = ProcessInfo.processInfo.environment["DIGITTY_ACCURACY_SPLIT"] == "train"
-        let dataset = try MNISTDataset.load(directory: directory, split: train ? .train : .test)
+        let dataset = try MNISTDataset.load(directory: Repository.mnist, split: train ? .train : .test)
         return MNISTTestDigits(dataset: dataset, count: min(limit, dataset.count))
     }
 

@@ -1,3 +1,4 @@
+import DigittyTestSupport
 import Foundation
 
 /// A detached tmux session of a fixed size, on a tmux server of its own, running a shell in which the built
@@ -14,16 +15,8 @@ final class TmuxSession {
 
     static let isAvailable: Bool = (try? TmuxSession.command(["-V"]))?.status == 0
 
-    /// The `digitty` executable built beside the test bundle by the same `swift test` (there is no fallback, so a
-    /// stale binary from another build is never run).
-    static var binary: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        // swift-testing on Linux runs `<build>/debug/<package>PackageTests.xctest`; on macOS the bundle is a directory.
-        while directory.path.hasSuffix(".xctest") || ["MacOS", "Contents"].contains(directory.lastPathComponent) {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("digitty")
-    }
+    /// The `digitty` executable built beside the test bundle by the same `swift test`.
+    static var binary: URL { DigittyBinary.executable }
 
     private let directory: URL
     private let socket: String

@@ -1,20 +1,15 @@
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyVision
 
 @Suite struct MNISTDatasetTests {
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-mnist-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     static func write(_ file: IDXFile, _ name: String, in directory: URL) throws {
         try Data(file.encoded(gzip: name.hasSuffix(".gz"))).write(to: directory.appendingPathComponent(name))
     }
 
     @Test func loadsSyntheticSplitsRawAndGzip() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("vision")
         defer { try? FileManager.default.removeItem(at: directory) }
         let pixels = (0 ..< 4 * 784).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         try Self.write(IDXFile(images: pixels, rows: 28, columns: 28), "train-images-idx3-ubyte.gz", in: directory)
@@ -35,7 +30,7 @@ import Testing
     }
 
     @Test func mismatchesAreErrors() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = Repository.temporaryDirectory("vision")
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.write(IDXFile(images: [UInt8](repeating: 0, count: 3 * 784), rows: 28, columns: 28), "t10k-images-idx3-ubyte", in: directory)
         try Self.write(IDXFile(labels: [1, 2]), "t10k-labels-idx1-ubyte", in: directory)
@@ -51,17 +46,14 @@ import Testing
         #expect(throws: MNISTError.self) { try MNISTDataset(images: [UInt8](repeating: 0, count: 784), labels: [12]) }
     }
 
-    @Test func realMNISTLoadsWithTheOriginalCounts() throws {
-        guard SharedData.hasMNIST else {
-            print("skipped: MNIST data not found in \(SharedData.mnistDirectory.path)")
-            return
-        }
+    @Test(Prerequisite.mnist.trait) func realMNISTLoadsWithTheOriginalCounts() throws {
+        try Prerequisite.mnist.require()
         let test = try #require(SharedData.mnistTest)
         #expect(test.count == 10_000 && test.images.count == 7_840_000)
         var histogram = [Int](repeating: 0, count: 10)
         for label in test.labels { histogram[Int(label)] += 1 }
         #expect(histogram == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
-        let train = try MNISTDataset.load(directory: SharedData.mnistDirectory, split: .train)
+        let train = try MNISTDataset.load(directory: Repository.mnist, split: .train)
         #expect(train.count == 60_000)
         histogram = [Int](repeating: 0, count: 10)
         for label in train.labels { histogram[Int(label)] += 1 }

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import Testing
 @testable import DigittyVision
 
@@ -27,11 +28,9 @@ import Testing
         return canvas
     }
 
-    @Test func realMNISTDigitsPassThroughNearlyUnchanged() throws {
-        guard let data = SharedData.mnistTest else {
-            print("skipped: MNIST test data not found in \(SharedData.mnistDirectory.path)")
-            return
-        }
+    @Test(Prerequisite.mnist.trait) func realMNISTDigitsPassThroughNearlyUnchanged() throws {
+        try Prerequisite.mnist.require()
+        let data = try #require(SharedData.mnistTest)
         // Measured on the first 1,000 test digits: median mean-absolute difference 0.00016, 95th percentile
         // 0.00074, worst 0.11; centre of mass moves by 0.003 px (median), worst 1.0; bounding boxes all within 1 px.
         let n = 1000

@@ -1,4 +1,5 @@
 import DigittyEngine
+import DigittyTestSupport
 import Foundation
 import Testing
 @testable import DigittyVision
@@ -123,11 +124,11 @@ import Testing
 
     /// Faithfulness: erasing the pixels the map ranks highest must lower the label's probability far more than
     /// erasing as many random inked pixels.
-    @Test(.enabled(if: SharedData.hasMNIST || ProcessInfo.processInfo.environment["CI"] == "true",
-                   "needs MNIST in ../shared/data/mnist"))
+    @Test(Prerequisite.mnist.trait)
     func erasingTheMostSalientPixelsHurtsMostWithTheShippedModel() throws {
-        let mnist = try #require(SharedData.mnistTest, "MNIST test set not found in \(SharedData.mnistDirectory.path)")
-        let url = try #require(ModelLocator.defaultModel(), "the shipped default model was not found")
+        try Prerequisite.mnist.require()
+        let mnist = try #require(SharedData.mnistTest)
+        let url = Repository.defaultModel
         let reader = DigitReader(model: try ModelFile.load(contentsOf: url), preprocessing: false)
         var random = SeededRandom(seed: 7)
         var salientDrops: [Float] = [], randomDrops: [Float] = []
