@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigittyEngine
+import DigittyONNX
 import DigittyTraining
 import DigittyVision
 import Foundation
@@ -19,10 +20,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Training steps (batch 32) to time per architecture for training throughput; 0 skips it.")
     var trainingSteps = 300
     @Flag(help: "Print the results as one JSON object.") var json = false
+    @Flag(help: """
+        Every shipped model side by side with ONNX Runtime on its ONNX export, each pair measured back to back \
+        (ONNX Runtime from the project's .venv: Tests/Benchmarks/onnxruntime_bench.py); no training figures.
+        """) var allModels = false
 
     func run() async throws {
         guard runs > 0, batch > 0, repeats > 0, trainingSteps >= 0 else {
             throw ValidationError("--runs, --batch and --repeats must be positive")
+        }
+        if allModels {
+            guard modelOptions.model == nil else { throw ValidationError("--all-models measures the shipped models: drop --model") }
+            try benchAllModels()
+            return
         }
         let url = try modelOptions.resolvedURL()
         var loadTimes: [Double] = []
@@ -35,33 +45,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard let model = loaded else { return }
         let (images, source) = BenchmarkImages.make(count: max(batch, 1000), height: model.input.height,
                                                     width: model.input.width, dataDirectory: data)
-        let pixelsPerImage = model.input.height * model.input.width
-
-        // Single image, one thread.
-        var latencies: [Double] = []
-        latencies.reserveCapacity(runs)
-        var checksum: Float = 0
-        for run in 0..<(runs + runs / 10) {
-            let index = run % 1000
-            let pixels = Array(images[index * pixelsPerImage..<(index + 1) * pixelsPerImage])
-            let start = Clock.now
-            let probabilities = try model.probabilities(forPixels: pixels)
-            let elapsed = Clock.seconds(since: start)
-            checksum += probabilities[0]
-            if run >= runs / 10 { latencies.append(elapsed) }  // the first tenth warms up
-        }
-        latencies.sort()
-
-        // Batch throughput, all cores.
-        let batchTensor = Tensor(shape: [batch, model.input.height, model.input.width, 1],
-                                 scalars: Array(images[0..<batch * pixelsPerImage]))
-        var batchTimes: [Double] = []
-        for _ in 0..<repeats {
-            let start = Clock.now
-            let output = try model.probabilities(for: batchTensor)
-            batchTimes.append(Clock.seconds(since: start))
-            checksum += output.scalars[0]
-        }
+        let inference = try measureInference(model, images: images)
 
         // Training throughput of the original experiments' setup (batch 32, Adam, rotation ±6°, shifts ±10%),
         // as `digitty train` runs it, on MNIST training digits when they are there.
@@ -81,22 +65,88 @@ struct BenchCommand: AsyncParsableCommand {
         let result = BenchResult(
             model: model.name, file: url.path, images: source, cores: ProcessInfo.processInfo.activeProcessorCount,
             loadMillisecondsMedian: median(loadTimes) * 1e3,
-            latencyMicrosecondsMedian: percentile(latencies, 0.5) * 1e6,
-            latencyMicrosecondsP99: percentile(latencies, 0.99) * 1e6,
-            latencyRuns: latencies.count,
+            latencyMicrosecondsMedian: inference.latencyMedian * 1e6,
+            latencyMicrosecondsP99: inference.latencyP99 * 1e6,
+            latencyRuns: inference.runs,
             batchSize: batch,
-            batchImagesPerSecond: Double(batch) / median(batchTimes),
+            batchImagesPerSecond: inference.batchImagesPerSecond,
             peakMemoryMiB: Double(PeakMemory.residentBytes()) / 1_048_576,
             trainingImagesPerSecond: training.isEmpty ? nil : training,
             trainingImages: trainingSteps > 0 ? trainingImages : nil,
-            checksum: checksum.isFinite)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
-            print(result.table)
+            checksum: inference.checksumIsFinite)
+        try show(result, table: result.table)
+    }
+
+    /// Single-image latency on one thread (the first tenth of the runs warms up) and batch throughput on all cores.
+    private func measureInference(_ model: any ImageClassifier, images: [Float]) throws -> InferenceFigures {
+        let pixelsPerImage = model.input.height * model.input.width
+        var latencies: [Double] = []
+        latencies.reserveCapacity(runs)
+        var checksum: Float = 0
+        for run in 0..<(runs + runs / 10) {
+            let index = run % 1000
+            let pixels = Array(images[index * pixelsPerImage..<(index + 1) * pixelsPerImage])
+            let start = Clock.now
+            let probabilities = try model.probabilities(forPixels: pixels)
+            let elapsed = Clock.seconds(since: start)
+            checksum += probabilities[0]
+            if run >= runs / 10 { latencies.append(elapsed) }
         }
+        latencies.sort()
+        let batchTensor = Tensor(shape: [batch, model.input.height, model.input.width, 1],
+                                 scalars: Array(images[0..<batch * pixelsPerImage]))
+        var batchTimes: [Double] = []
+        for _ in 0..<repeats {
+            let start = Clock.now
+            let output = try model.probabilities(for: batchTensor)
+            batchTimes.append(Clock.seconds(since: start))
+            checksum += output.scalars[0]
+        }
+        return InferenceFigures(latencyMedian: percentile(latencies, 0.5), latencyP99: percentile(latencies, 0.99),
+                                runs: latencies.count, batchImagesPerSecond: Double(batch) / median(batchTimes),
+                                checksumIsFinite: checksum.isFinite)
+    }
+
+    /// `--all-models`: each shipped model, then ONNX Runtime on its export, one after the other.
+    private func benchAllModels() throws {
+        let models = ModelLocator.shippedModels().filter { $0.pathExtension == "safetensors" }
+        guard let directory = models.first?.deletingLastPathComponent() else {
+            throw CLIError("no shipped models found: set DIGITTY_MODELS to the Models directory")
+        }
+        let runtime = OnnxRuntimeBench(projectRoot: directory.deletingLastPathComponent())
+        let (images, source) = BenchmarkImages.make(count: max(batch, 1000), height: 28, width: 28, dataDirectory: data)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var rows: [ModelComparison] = []
+        for url in models {
+            let model = try modelOptions.load(url)
+            guard model.input.height == 28, model.input.width == 28 else { continue }
+            let ours = try measureInference(model, images: images)
+            var theirs: OnnxRuntimeBench.Figures?
+            if runtime.unavailableReason == nil, let sequential = model as? SequentialModel {
+                let onnx = scratch.appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".onnx")
+                try ONNXExporter.write(sequential, to: onnx)
+                theirs = try runtime.measure(onnx, runs: runs, batch: batch, repeats: repeats)
+            }
+            rows.append(ModelComparison(model: url.deletingPathExtension().lastPathComponent, digitty: ours,
+                                        onnxRuntime: theirs))
+        }
+        let report = AllModelsReport(images: source, cores: ProcessInfo.processInfo.activeProcessorCount, batch: batch,
+                                     onnxRuntime: runtime.version, onnxRuntimeSkipped: runtime.unavailableReason,
+                                     models: rows)
+        try show(report, table: report.table)
+    }
+
+    /// Prints `result` as one JSON object with `--json`, else as its table.
+    private func show(_ result: some Encodable, table: String) throws {
+        guard json else {
+            print(table)
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(result), as: UTF8.self))
     }
 
     private func median(_ values: [Double]) -> Double { percentile(values.sorted(), 0.5) }

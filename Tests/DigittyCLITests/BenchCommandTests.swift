@@ -16,6 +16,31 @@ import Testing
         #expect(json?["latencyRuns"] as? Int == 200)
     }
 
+    /// `--all-models` over a models directory of one shipped model, in a project without a `.venv`: digitty's
+    /// figures for the model, and the ONNX Runtime column skipped with the reason.
+    @Test func allModelsSaysWhyONNXRuntimeIsSkipped() throws {
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-bench-\(UUID().uuidString)")
+        let models = project.appendingPathComponent("Models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: project) }
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/deep-rot6.safetensors")
+        try FileManager.default.copyItem(at: shipped, to: models.appendingPathComponent("deep-rot6.safetensors"))
+        let result = try DigittyProcess.run(["bench", "--all-models", "--runs", "50", "--batch", "32", "--repeats", "1",
+                                             "--json"], environment: ["DIGITTY_MODELS": models.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let rows = json?["models"] as? [[String: Any]]
+        #expect(rows?.count == 1)
+        #expect(rows?.first?["model"] as? String == "deep-rot6")
+        #expect(((rows?.first?["digitty"] as? [String: Any])?["batchImagesPerSecond"] as? Double ?? 0) > 0)
+        #expect(rows?.first?["onnxRuntime"] == nil)
+        #expect((json?["onnxRuntimeSkipped"] as? String)?.contains(".venv") == true)
+
+        let withModel = try DigittyProcess.run(["bench", "--all-models", "--model", shipped.path])
+        #expect(withModel.status != 0 && !withModel.signaled)
+    }
+
     @Test func rejectsNonsenseCounts() throws {
         let result = try DigittyProcess.run(["bench", "--runs", "0"])
         #expect(result.status != 0 && !result.signaled)

@@ -1,7 +1,8 @@
 import CDigittyKernels
 
 /// Which compiled variant of the C kernels runs (`CDigittyKernels`): the fastest this processor supports,
-/// found once. Tests pass each supported set explicitly to check them all against the reference loops.
+/// found once (DigittyTraining's optimizer uses it too). Tests pass each supported set explicitly to check them
+/// all against the reference loops.
 package enum InstructionSet {
     package static let best: dk_instruction_set = dk_best()
 
