@@ -38,6 +38,29 @@ import Testing
                 == "Error: cannot load model: cannot read '/nonexistent/model.onnx': no such file")
     }
 
+    /// A port already taken is one line in the system's words (NIO's own text ends in ") (errno: 98)"), with no
+    /// warning from the event loops shutting down after the failed bind.
+    @Test func takenPortIsOneLine() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0
+                    && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        try #require(bound, "could not take a port for the test")
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let serve = try DigittyProcess.run(["serve", "--host", "127.0.0.1", "--port", "\(port)", "--quiet"])
+        #expect(serve.status == 1 && !serve.signaled)
+        #expect(serve.stderr == "Error: cannot serve on 127.0.0.1:\(port): Address already in use\n")
+    }
+
     /// The default model with some tensors replaced, written to `directory`.
     static func tampered(_ name: String, in directory: URL, change: (inout SafeTensors) -> Void) throws -> URL {
         var file = try SafeTensors(bytes: [UInt8](try Data(contentsOf: Repository.defaultModel)))

@@ -183,7 +183,12 @@ extension PredictionServer {
         do {
             try await services.run()
         } catch {
+            // A failed bind closes its channel in tasks still queued on the loops: let them run first, or the
+            // shutdown makes NIO print a warning about tasks scheduled on a loop that has shut down.
+            for loop in group.makeIterator() { try? await loop.submit {}.get() }
             try? await group.shutdownGracefully()
+            // NIO's own text for a system call's failure ends in ") (errno: 98)"; the system's words suffice.
+            if let failure = error as? IOError { throw ServerError.system(String(cString: strerror(failure.errnoCode))) }
             throw error
         }
         try await group.shutdownGracefully()
