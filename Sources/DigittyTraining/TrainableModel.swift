@@ -74,8 +74,18 @@ public final class TrainableModel {
         parameters = .allocate(total)
         gradients = .allocate(total)
         // In-place layers share their input's buffers, except on the model's input (which stays as filled) and
-        // after a layer whose backward pass reads its own output. A ReLU after Conv2D or Dense is folded
-        // into that layer's forward pass.
+        // after a layer whose backward pass reads its own output. Fusion is as the engine's (`LayerFusion`): a
+        // ReLU after Conv2D or Dense is computed by that layer's forward pass, and a max pool after it applies
+        // the ReLU's derivative, so the ReLU has nothing to do either way.
+        for fusion in LayerFusion.steps(specs) where fusion.relu {
+            let (head, relu) = (layers[fusion.head], layers[fusion.head + 1])
+            (head as? any RectifyingTrainableLayer)?.rectifiesOutput = true
+            (relu as? TrainableActivation)?.inputIsRectified = true
+            if fusion.maxPool, let pool = layers[fusion.head + 2] as? TrainablePool {
+                pool.appliesReLUDerivative = true
+                (relu as? TrainableActivation)?.derivativeAppliedByNextLayer = true
+            }
+        }
         var activations = [FloatBuffer.allocate(maxBatch * Tensor.elementCount(input.sampleShape))]
         var activationGradients = [FloatBuffer.empty]
         var inPlace: [Bool] = []
@@ -87,22 +97,9 @@ public final class TrainableModel {
             if shares {
                 activations.append(activations[index])
                 activationGradients.append(activationGradients[index])
-                if let relu = layer as? TrainableActivation, case .relu = relu.kind,
-                   let rectifying = previous as? any RectifyingTrainableLayer {
-                    rectifying.rectifiesOutput = true
-                    relu.inputIsRectified = true
-                }
             } else {
                 activations.append(FloatBuffer.allocate(maxBatch * layer.outputSize))
                 activationGradients.append(FloatBuffer.allocate(maxBatch * layer.outputSize))
-            }
-        }
-        // A max pool after such a folded ReLU masks the gradient it routes back, so the ReLU skips its pass.
-        for (relu, pool) in zip(layers, layers.dropFirst()) {
-            if let relu = relu as? TrainableActivation, relu.inputIsRectified, case .relu = relu.kind,
-               let pool = pool as? TrainablePool, pool.kind == .max {
-                pool.appliesReLUDerivative = true
-                relu.derivativeAppliedByNextLayer = true
             }
         }
         self.activations = activations

@@ -16,14 +16,42 @@ public struct BatchNorm: Layer {
         where tensor.shape != [channels] || channels == 0 {
             throw .shapeMismatch("BatchNorm \(name) must be [\(channels)], got \(tensor.shape)")
         }
-        guard epsilon >= 0 else { throw .invalidParameter("BatchNorm epsilon must not be negative") }
+        _ = try Self.outputShape(epsilon: epsilon, input: [channels])
         self.gamma = gamma
         self.beta = beta
         self.mean = mean
         self.variance = variance
         self.epsilon = epsilon
-        scale = (0..<channels).map { gamma.scalars[$0] / (variance.scalars[$0] + epsilon).squareRoot() }
-        shift = (0..<channels).map { [scale] in beta.scalars[$0] - mean.scalars[$0] * scale[$0] }
+        let folded = (0..<channels).map {
+            Self.scaleAndShift(gamma: gamma.scalars[$0], beta: beta.scalars[$0], mean: mean.scalars[$0],
+                               variance: variance.scalars[$0], epsilon: epsilon)
+        }
+        (scale, shift) = (folded.map(\.scale), folded.map(\.shift))
+    }
+
+    /// One channel's normalisation as `x · scale + shift`; the trainer's inference pass uses the same numbers.
+    package static func scaleAndShift(gamma: Float, beta: Float, mean: Float, variance: Float,
+                                      epsilon: Float) -> (scale: Float, shift: Float) {
+        let scale = gamma / (variance + epsilon).squareRoot()
+        return (scale, beta - mean * scale)
+    }
+
+    /// The input shape, when its last dimension holds channels; or why the description or input does not fit.
+    package static func outputShape(epsilon: Float, input: [Int]) throws(ModelError) -> [Int] {
+        guard epsilon >= 0 else { throw .invalidParameter("BatchNorm epsilon must not be negative") }
+        guard let channels = input.last, channels > 0 else {
+            throw .shapeMismatch("BatchNorm needs a channel dimension, got \(input)")
+        }
+        return input
+    }
+
+    /// `output = input · scale + shift` per channel, over `rows` rows of `channels` values (may be in place).
+    package static func normalize(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int,
+                                  channels: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>) {
+        for row in 0..<rows {
+            let (source, target) = (input + row * channels, output + row * channels)
+            for channel in 0..<channels { target[channel] = source[channel] * scale[channel] + shift[channel] }
+        }
     }
 
     public var channels: Int { gamma.count }
@@ -33,6 +61,7 @@ public struct BatchNorm: Layer {
     }
 
     public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        _ = try spec.outputShape(for: inputShape)
         guard inputShape.last == channels else {
             throw .shapeMismatch("BatchNorm over \(channels) channels got input \(inputShape)")
         }
@@ -41,19 +70,10 @@ public struct BatchNorm: Layer {
 
     public func forward(_ input: Tensor) -> Tensor {
         var output = input
-        let channels = self.channels
         output.scalars.withUnsafeMutableBufferPointer { values in
-            scale.withUnsafeBufferPointer { scale in
-                shift.withUnsafeBufferPointer { shift in
-                    var start = 0
-                    while start < values.count {
-                        for channel in 0..<channels {
-                            values[start + channel] = values[start + channel] * scale[channel] + shift[channel]
-                        }
-                        start += channels
-                    }
-                }
-            }
+            guard let values = values.baseAddress else { return }
+            Self.normalize(values, into: values, rows: input.count / channels, channels: channels,
+                           scale: scale, shift: shift)
         }
         return output
     }

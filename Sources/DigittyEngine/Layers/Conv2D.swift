@@ -10,11 +10,10 @@ public struct Conv2D: Layer {
     public let padding: Padding
     /// For a 3×3 kernel with stride 1, the weights transformed for the Winograd convolution (`dk_winograd_weights`).
     let winogradWeights: [Float]?
-    /// How the convolution is computed: Winograd for 3×3, stride-1 layers over several channels, where it needs
-    /// 2.25× fewer multiplications; directly otherwise (one input channel leaves too little work per transform).
+    /// How the convolution is computed (`algorithm(kernelSize:stride:inputChannels:)`).
     let algorithm: Algorithm
 
-    enum Algorithm { case direct, winograd }
+    package enum Algorithm: Sendable { case direct, winograd }
 
     public var kernelSize: Int { weight.shape[0] }
     public var inputChannels: Int { weight.shape[2] }
@@ -35,27 +34,34 @@ public struct Conv2D: Layer {
         self.padding = padding
         let (channels, filters) = (weight.shape[2], weight.shape[3])
         if weight.shape[0] == 3 && stride == 1 {
-            var transformed = [Float](repeating: 0, count: dk_winograd_weight_floats(channels, filters))
+            var transformed = [Float](repeating: 0, count: Self.winogradWeightCount(channels: channels, filters: filters))
             weight.scalars.withUnsafeBufferPointer { weights in
                 transformed.withUnsafeMutableBufferPointer {
-                    dk_winograd_weights(weights.baseAddress!, channels, filters, $0.baseAddress!)
+                    Self.transformWinogradWeights(weights.baseAddress!, channels: channels, filters: filters,
+                                                  into: $0.baseAddress!)
                 }
             }
             winogradWeights = transformed
         } else {
             winogradWeights = nil
         }
-        algorithm = winogradWeights != nil && channels >= 8 ? .winograd : .direct
+        algorithm = Self.algorithm(kernelSize: weight.shape[0], stride: stride, inputChannels: channels)
     }
 
-    public var spec: LayerSpec { .conv2D(filters: filters, kernelSize: kernelSize, stride: stride, padding: padding) }
-    public var parameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    /// Winograd for 3×3, stride-1 layers over several channels, where it needs 2.25× fewer multiplications;
+    /// direct otherwise (one input channel leaves too little work per transform).
+    package static func algorithm(kernelSize: Int, stride: Int, inputChannels: Int) -> Algorithm {
+        kernelSize == 3 && stride == 1 && inputChannels >= 8 ? .winograd : .direct
+    }
 
-    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
-        let (height, width, channels) = try imageShape(inputShape, for: "Conv2D")
-        guard channels == inputChannels else {
-            throw .shapeMismatch("Conv2D expects \(inputChannels) input channels, got \(channels)")
+    /// The output shape of a `filters`-filter, `kernelSize`-wide convolution over an image sample, or why
+    /// the description or the input does not fit: the checks that the engine's and the trainer's layer share.
+    package static func outputShape(filters: Int, kernelSize: Int, stride: Int, padding: Padding,
+                                    input: [Int]) throws(ModelError) -> [Int] {
+        guard filters > 0, kernelSize > 0, stride > 0 else {
+            throw .invalidParameter("Conv2D filters, kernel size and stride must be positive")
         }
+        let (height, width, _) = try imageShape(input, for: "Conv2D")
         let rows = padding.geometry(length: height, size: kernelSize, stride: stride).output
         let columns = padding.geometry(length: width, size: kernelSize, stride: stride).output
         guard rows > 0, columns > 0 else {
@@ -64,56 +70,101 @@ public struct Conv2D: Layer {
         return [rows, columns, filters]
     }
 
+    public var spec: LayerSpec { .conv2D(filters: filters, kernelSize: kernelSize, stride: stride, padding: padding) }
+    public var parameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+
+    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        let shape = try spec.outputShape(for: inputShape)
+        guard inputShape[2] == inputChannels else {
+            throw .shapeMismatch("Conv2D expects \(inputChannels) input channels, got \(inputShape[2])")
+        }
+        return shape
+    }
+
     public func forward(_ input: Tensor) -> Tensor { forward(input, then: .none) }
 
     /// What runs fused after the convolution, in the same pass over the output.
-    enum Epilogue { case none, relu, reluMaxPool2x2 }
+    package enum Epilogue: Sendable { case none, relu, reluMaxPool2x2 }
 
-    /// The convolution, optionally followed by ReLU, or by ReLU and 2×2 max pooling with stride 2, by
-    /// `dk_conv2d` or `dk_winograd_conv2d` (tests choose the instruction set and the algorithm).
+    /// The convolution, optionally followed by ReLU, or by ReLU and 2×2 max pooling with stride 2 (tests choose
+    /// the instruction set and the algorithm).
     func forward(_ input: Tensor, then epilogue: Epilogue, on set: dk_instruction_set = InstructionSet.best,
                  algorithm: Algorithm? = nil) -> Tensor {
-        let batch = input.shape[0], height = input.shape[1], width = input.shape[2]
-        let (outHeight, padTop) = padding.geometry(length: height, size: kernelSize, stride: stride)
-        let (outWidth, padLeft) = padding.geometry(length: width, size: kernelSize, stride: stride)
+        let batch = input.shape[0]
+        let shape = geometry(height: input.shape[1], width: input.shape[2])
         let pooled = epilogue == .reluMaxPool2x2
-        let (storedHeight, storedWidth) = pooled ? (outHeight / 2, outWidth / 2) : (outHeight, outWidth)
-        var output = Tensor(shape: [batch, storedHeight, storedWidth, filters])
-        var shape = dk_conv_shape(height: height, width: width, channels: inputChannels, filters: filters,
-                                  kernel: kernelSize, stride: stride, pad_top: padTop, pad_left: padLeft,
-                                  out_height: outHeight, out_width: outWidth)
-        let fused = switch epilogue {
-        case .none: DK_EPILOGUE_NONE
-        case .relu: DK_EPILOGUE_RELU
-        case .reluMaxPool2x2: DK_EPILOGUE_RELU_MAXPOOL2
-        }
-        let (inputSize, outputSize) = (height * width * inputChannels, storedHeight * storedWidth * filters)
-        guard outputSize > 0, batch > 0 else { return output }
+        var output = Tensor(shape: [batch, pooled ? shape.out_height / 2 : shape.out_height,
+                                    pooled ? shape.out_width / 2 : shape.out_width, filters])
         let winograd = (algorithm ?? self.algorithm) == .winograd ? winogradWeights : nil
         input.scalars.withUnsafeBufferPointer { source in
             (winograd ?? weight.scalars).withUnsafeBufferPointer { weights in
                 bias.scalars.withUnsafeBufferPointer { biases in
                     output.scalars.withUnsafeMutableBufferPointer { destination in
-                        let (from, to) = (source.baseAddress!, destination.baseAddress!)
-                        guard winograd != nil else {
-                            for image in 0..<batch {
-                                dk_conv2d(set, &shape, from + image * inputSize, weights.baseAddress!,
-                                          biases.baseAddress!, to + image * outputSize, fused)
-                            }
-                            return
-                        }
-                        let scratchSize = dk_winograd_scratch_floats(&shape, fused)
-                        withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchSize) { scratch in
-                            for image in 0..<batch {
-                                dk_winograd_conv2d(set, &shape, from + image * inputSize, weights.baseAddress!,
-                                                   biases.baseAddress!, to + image * outputSize, fused,
-                                                   scratch.baseAddress!)
-                            }
-                        }
+                        Self.convolve(images: batch, shape, source.baseAddress!, weights.baseAddress!,
+                                      winograd: winograd != nil, biases.baseAddress!, destination.baseAddress!,
+                                      then: epilogue, on: set)
                     }
                 }
             }
         }
         return output
+    }
+
+    /// How many floats `transformWinogradWeights` writes.
+    package static func winogradWeightCount(channels: Int, filters: Int) -> Int {
+        dk_winograd_weight_floats(channels, filters)
+    }
+
+    /// HWIO 3×3 weights `[3, 3, channels, filters]` as `convolve(…winograd: true…)` takes them.
+    package static func transformWinogradWeights(_ weights: UnsafePointer<Float>, channels: Int, filters: Int,
+                                                 into transformed: UnsafeMutablePointer<Float>) {
+        dk_winograd_weights(weights, channels, filters, transformed)
+    }
+
+    /// The kernels' description of this layer over a `height`×`width` input.
+    package func geometry(height: Int, width: Int) -> dk_conv_shape {
+        Self.geometry(height: height, width: width, channels: inputChannels, filters: filters,
+                      kernelSize: kernelSize, stride: stride, padding: padding)
+    }
+
+    package static func geometry(height: Int, width: Int, channels: Int, filters: Int, kernelSize: Int,
+                                 stride: Int, padding: Padding) -> dk_conv_shape {
+        let (outHeight, padTop) = padding.geometry(length: height, size: kernelSize, stride: stride)
+        let (outWidth, padLeft) = padding.geometry(length: width, size: kernelSize, stride: stride)
+        return dk_conv_shape(height: height, width: width, channels: channels, filters: filters, kernel: kernelSize,
+                             stride: stride, pad_top: padTop, pad_left: padLeft, out_height: outHeight,
+                             out_width: outWidth)
+    }
+
+    /// Convolves `images` NHWC images, one after another, with `dk_conv2d` (weights HWIO) or, when `winograd`,
+    /// `dk_winograd_conv2d` (weights from `dk_winograd_weights`), with the epilogue fused. The engine's layer
+    /// and the trainer's forward pass both run this, so that a model answers the same in both.
+    package static func convolve(images: Int, _ shape: dk_conv_shape, _ input: UnsafePointer<Float>,
+                                 _ weights: UnsafePointer<Float>, winograd: Bool, _ bias: UnsafePointer<Float>,
+                                 _ output: UnsafeMutablePointer<Float>, then epilogue: Epilogue,
+                                 on set: dk_instruction_set = InstructionSet.best) {
+        var shape = shape
+        let pooled = epilogue == .reluMaxPool2x2
+        let inputSize = shape.height * shape.width * shape.channels
+        let outputSize = (pooled ? (shape.out_height / 2) * (shape.out_width / 2) : shape.out_height * shape.out_width)
+            * shape.filters
+        guard outputSize > 0, images > 0 else { return }
+        let fused = switch epilogue {
+        case .none: DK_EPILOGUE_NONE
+        case .relu: DK_EPILOGUE_RELU
+        case .reluMaxPool2x2: DK_EPILOGUE_RELU_MAXPOOL2
+        }
+        guard winograd else {
+            for image in 0..<images {
+                dk_conv2d(set, &shape, input + image * inputSize, weights, bias, output + image * outputSize, fused)
+            }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: dk_winograd_scratch_floats(&shape, fused)) { scratch in
+            for image in 0..<images {
+                dk_winograd_conv2d(set, &shape, input + image * inputSize, weights, bias,
+                                   output + image * outputSize, fused, scratch.baseAddress!)
+            }
+        }
     }
 }

@@ -23,8 +23,18 @@ public struct Dense: Layer {
     public var parameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
 
     public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        let shape = try spec.outputShape(for: inputShape)
         guard inputShape == [inputFeatures] else {
-            throw .shapeMismatch("Dense expects [\(inputFeatures)] features, got \(inputShape) (add a Flatten?)")
+            throw .shapeMismatch("Dense expects [\(inputFeatures)] features, got \(inputShape)")
+        }
+        return shape
+    }
+
+    /// `[units]` for a feature-vector input, or why the description or the input does not fit.
+    package static func outputShape(units: Int, input: [Int]) throws(ModelError) -> [Int] {
+        guard units > 0 else { throw .invalidParameter("Dense units must be positive") }
+        guard input.count == 1, input[0] > 0 else {
+            throw .shapeMismatch("Dense expects a feature vector, got \(input) (add a Flatten?)")
         }
         return [units]
     }

@@ -63,6 +63,32 @@ public enum LayerSpec: Sendable, Equatable {
     }
 }
 
+extension LayerSpec {
+    /// The shape of one output sample for one input sample of `inputShape`, or why the description or the
+    /// input does not fit. Each kind's check lives in its engine layer's file; the engine's layers (which add
+    /// the checks of their weights against the input) and the trainer's layers all call this.
+    public func outputShape(for inputShape: [Int]) throws(ModelError) -> [Int] {
+        switch self {
+        case let .conv2D(filters, kernelSize, stride, padding):
+            try Conv2D.outputShape(filters: filters, kernelSize: kernelSize, stride: stride, padding: padding,
+                                   input: inputShape)
+        case let .maxPool2D(size, stride, padding):
+            try PoolingWindow(layer: "MaxPool2D", size: size, stride: stride, padding: padding)
+                .outputShape(for: inputShape, layer: "MaxPool2D")
+        case let .averagePool2D(size, stride, padding):
+            try PoolingWindow(layer: "AveragePool2D", size: size, stride: stride, padding: padding)
+                .outputShape(for: inputShape, layer: "AveragePool2D")
+        case .globalAveragePool: try GlobalAveragePool.outputShape(input: inputShape)
+        case let .dense(units): try Dense.outputShape(units: units, input: inputShape)
+        case .relu, .leakyReLU: inputShape
+        case .softmax: try Softmax.outputShape(input: inputShape)
+        case .flatten: Flatten.outputShape(input: inputShape)
+        case let .dropout(rate): try Dropout.outputShape(rate: rate, input: inputShape)
+        case let .batchNorm(epsilon): try BatchNorm.outputShape(epsilon: epsilon, input: inputShape)
+        }
+    }
+}
+
 extension LayerSpec: Codable {
     private enum CodingKeys: String, CodingKey {
         case type, filters, kernelSize = "kernel_size", stride, padding, size, units, alpha, rate, epsilon

@@ -1,6 +1,6 @@
 /// A model's layers as the engine runs them: BatchNorm folded into the Conv2D or Dense before it, neighbours
-/// fused where that saves a pass over memory (Conv2D + ReLU + 2×2 MaxPool, Conv2D + ReLU, Dense + ReLU),
-/// Dropout dropped, batches split across cores.
+/// fused as `LayerFusion` describes (Conv2D + ReLU + 2×2 MaxPool in the convolution's epilogue, Conv2D + ReLU,
+/// Dense + ReLU), Dropout dropped, batches split across cores.
 struct InferencePlan: Sendable {
     enum Step: Sendable {
         case layer(any Layer)
@@ -13,26 +13,20 @@ struct InferencePlan: Sendable {
     init(layers: [any Layer]) {
         let layers = Self.foldingBatchNorms(layers)
         var steps: [Step] = []
-        var index = 0
-        func spec(at offset: Int) -> LayerSpec? { index + offset < layers.count ? layers[index + offset].spec : nil }
-        while index < layers.count {
-            let layer = layers[index]
-            let followedByReLU = spec(at: 1) == .relu
-            if let conv = layer as? Conv2D, conv.padding == .valid, followedByReLU,
-               case let .maxPool2D(size, stride, padding)? = spec(at: 2), size == 2, stride ?? 2 == 2, padding == .valid {
-                steps.append(.convolution(conv, .reluMaxPool2x2))
-                index += 3
-            } else if let conv = layer as? Conv2D {
-                steps.append(.convolution(conv, followedByReLU ? .relu : .none))
-                index += followedByReLU ? 2 : 1
+        for fusion in LayerFusion.steps(layers.map(\.spec)) {
+            let layer = layers[fusion.head]
+            let pool = fusion.maxPool ? layers[fusion.head + 2] : nil
+            if let conv = layer as? Conv2D {
+                // The kernels' epilogue pools 2×2 windows with stride 2 over a whole (valid) output.
+                let poolsInEpilogue = conv.padding == .valid
+                    && pool?.spec.normalized == .maxPool2D(size: 2, stride: 2, padding: .valid)
+                steps.append(.convolution(conv, poolsInEpilogue ? .reluMaxPool2x2 : fusion.relu ? .relu : .none))
+                if let pool, !poolsInEpilogue { steps.append(.layer(pool)) }
             } else if let dense = layer as? Dense {
-                steps.append(.dense(dense, relu: followedByReLU))
-                index += followedByReLU ? 2 : 1
-            } else if layer is Dropout {
-                index += 1
-            } else {
+                steps.append(.dense(dense, relu: fusion.relu))
+                if let pool { steps.append(.layer(pool)) }
+            } else if !(layer is Dropout) {
                 steps.append(.layer(layer))
-                index += 1
             }
         }
         self.steps = steps

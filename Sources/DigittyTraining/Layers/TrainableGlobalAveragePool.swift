@@ -6,12 +6,11 @@ final class TrainableGlobalAveragePool: TrainableLayer {
     let outputShape: [Int]
     let pixels, channels: Int
 
-    init(inputShape: [Int]) throws(ModelError) {
-        let (height, width, channels) = try imageShape(inputShape, for: "GlobalAveragePool")
+    init(inputShape: [Int]) {
         self.inputShape = inputShape
-        outputShape = [channels]
-        pixels = height * width
-        self.channels = channels
+        outputShape = [inputShape[2]]
+        pixels = inputShape[0] * inputShape[1]
+        channels = inputShape[2]
     }
 
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {

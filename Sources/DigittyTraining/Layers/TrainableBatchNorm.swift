@@ -17,14 +17,10 @@ final class TrainableBatchNorm: TrainableLayer {
     private let mean: FloatBuffer
     private let partials: FloatBuffer
 
-    init(epsilon: Float, shape: [Int], maxBatch: Int) throws(ModelError) {
-        guard let channels = shape.last, channels > 0 else {
-            throw .shapeMismatch("BatchNorm needs a channel dimension, got \(shape)")
-        }
-        guard epsilon >= 0 else { throw .invalidParameter("BatchNorm epsilon must not be negative") }
+    init(epsilon: Float, shape: [Int], maxBatch: Int) {
         self.epsilon = epsilon
         inputShape = shape
-        self.channels = channels
+        channels = shape[shape.count - 1]
         normalized = .allocate(maxBatch * Tensor.elementCount(shape))
         inverseDeviation = .allocate(channels)
         mean = .allocate(channels)
@@ -86,14 +82,13 @@ final class TrainableBatchNorm: TrainableLayer {
         let rows = batch * inputSize / channels, channels = self.channels
         let (gamma, beta) = (self.gamma, self.beta)
         guard case .training = mode else {
-            let (mean, variance, epsilon) = (runningMean, runningVariance, self.epsilon)
-            for row in 0..<rows {
-                for channel in 0..<channels {
-                    let index = row * channels + channel
-                    let scale = gamma.base[channel] / (variance.base[channel] + epsilon).squareRoot()
-                    output.base[index] = (input.base[index] - mean.base[channel]) * scale + beta.base[channel]
-                }
+            // The engine's inference pass, on the engine's numbers: a trained model answers here as once saved.
+            let folded = (0..<channels).map {
+                BatchNorm.scaleAndShift(gamma: gamma.base[$0], beta: beta.base[$0], mean: runningMean.base[$0],
+                                        variance: runningVariance.base[$0], epsilon: epsilon)
             }
+            BatchNorm.normalize(input.base, into: output.base, rows: rows, channels: channels,
+                                scale: folded.map(\.scale), shift: folded.map(\.shift))
             return
         }
         var sums = [Float](repeating: 0, count: 2 * channels)

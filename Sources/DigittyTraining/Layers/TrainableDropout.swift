@@ -9,8 +9,7 @@ final class TrainableDropout: TrainableLayer {
     let layerIndex: Int
     private let mask: FloatBuffer
 
-    init(rate: Float, shape: [Int], maxBatch: Int, layerIndex: Int) throws(ModelError) {
-        guard rate >= 0, rate < 1 else { throw .invalidParameter("Dropout rate must be in [0, 1), got \(rate)") }
+    init(rate: Float, shape: [Int], maxBatch: Int, layerIndex: Int) {
         self.rate = rate
         inputShape = shape
         self.layerIndex = layerIndex

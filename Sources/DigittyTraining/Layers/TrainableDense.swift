@@ -12,11 +12,7 @@ final class TrainableDense: RectifyingTrainableLayer {
     private var weightGradient = FloatBuffer.empty
     private var biasGradient = FloatBuffer.empty
 
-    init(units: Int, inputShape: [Int]) throws(ModelError) {
-        guard units > 0 else { throw .invalidParameter("Dense units must be positive") }
-        guard inputShape.count == 1, inputShape[0] > 0 else {
-            throw .shapeMismatch("Dense expects a feature vector, got \(inputShape) (add a Flatten?)")
-        }
+    init(units: Int, inputShape: [Int]) {
         spec = .dense(units: units)
         self.inputShape = inputShape
         outputShape = [units]

@@ -1,7 +1,8 @@
 import DigittyEngine
-/// Conv2D for training: im2col (each output pixel's window laid out as a row) and a matrix product with the
-/// `[k·k·in, filters]` weight, so the forward pass, the weight gradient (`colsᵀ · dY`) and the input gradient
-/// (`dY · Wᵀ`, scattered back by col2im) all run on the blocked SIMD kernels.
+/// Conv2D for training. The forward pass is the engine's (`Conv2D.convolve`: direct or Winograd, with the
+/// ReLU fused), so a model answers in training as it will once saved. Backwards, im2col (each output pixel's
+/// window laid out as a row) turns the weight gradient (`colsᵀ · dY`) and the input gradient (`dY · Wᵀ`,
+/// scattered back by col2im) into matrix products on the blocked SIMD kernels.
 // Worker threads only read its immutable geometry and write disjoint parts of preallocated buffers.
 final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     let spec: LayerSpec
@@ -12,6 +13,10 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     let height, width, outHeight, outWidth, padTop, padLeft: Int
     /// `k · k · channels`: the length of one im2col row.
     let patch: Int
+    let padding: Padding
+    private let algorithm: Conv2D.Algorithm
+    /// The weights as the Winograd kernel takes them, transformed anew from `weight` at each forward pass.
+    private let winogradWeights: FloatBuffer
     private let columns: FloatBuffer
     private let columnGradients: FloatBuffer
     private let partials: FloatBuffer
@@ -22,17 +27,10 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     private var weightGradient = FloatBuffer.empty
     private var biasGradient = FloatBuffer.empty
 
-    init(filters: Int, kernelSize: Int, stride: Int, padding: Padding, inputShape: [Int],
-         maxBatch: Int) throws(ModelError) {
-        let (height, width, channels) = try imageShape(inputShape, for: "Conv2D")
-        guard filters > 0, kernelSize > 0, stride > 0 else {
-            throw .invalidParameter("Conv2D filters, kernel size and stride must be positive")
-        }
+    init(filters: Int, kernelSize: Int, stride: Int, padding: Padding, inputShape: [Int], maxBatch: Int) {
+        let (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
         let rows = padding.geometry(length: height, size: kernelSize, stride: stride)
         let cols = padding.geometry(length: width, size: kernelSize, stride: stride)
-        guard rows.output > 0, cols.output > 0 else {
-            throw .shapeMismatch("Conv2D \(kernelSize)×\(kernelSize) window does not fit a \(height)×\(width) input")
-        }
         spec = .conv2D(filters: filters, kernelSize: kernelSize, stride: stride, padding: padding)
         self.inputShape = inputShape
         outputShape = [rows.output, cols.output, filters]
@@ -40,6 +38,9 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
         (self.height, self.width, outHeight, outWidth, padTop, padLeft) =
             (height, width, rows.output, cols.output, rows.padBefore, cols.padBefore)
         patch = kernelSize * kernelSize * channels
+        self.padding = padding
+        algorithm = Conv2D.algorithm(kernelSize: kernelSize, stride: stride, inputChannels: channels)
+        winogradWeights = .allocate(algorithm == .winograd ? Conv2D.winogradWeightCount(channels: channels, filters: filters) : 0)
         let pixels = rows.output * cols.output
         columns = .allocate(maxBatch * pixels * patch)
         columnGradients = .allocate(maxBatch * pixels * patch)
@@ -48,6 +49,7 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     }
 
     deinit {
+        winogradWeights.deallocate()
         columns.deallocate()
         columnGradients.deallocate()
         partials.deallocate()
@@ -68,24 +70,32 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     }
 
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {
-        let pixels = outHeight * outWidth, patch = self.patch, filters = self.filters
-        let (columns, weight, bias, rectifies) = (self.columns, self.weight, self.bias, rectifiesOutput)
-        FixedChunks.run(items: batch, chunks: FixedChunks.spread, work: batch * pixels * patch * filters) { _, samples in
-            for sample in samples {
-                self.im2col(input.base + sample * self.inputSize, into: columns.base + sample * pixels * patch)
-            }
-            let first = samples.lowerBound * pixels
-            StridedMatrixMultiply.multiply(
-                m: samples.count * pixels, n: filters, k: patch, columns.base + first * patch, lda: patch,
-                weight.base, ldb: filters, into: output.base + first * filters, ldc: filters, bias: bias.base)
-            if rectifies { rectify(output.base + first * filters, count: samples.count * pixels * filters) }
+        let winograd = algorithm == .winograd
+        if winograd {
+            Conv2D.transformWinogradWeights(weight.base, channels: channels, filters: filters, into: winogradWeights.base)
+        }
+        let shape = Conv2D.geometry(height: height, width: width, channels: channels, filters: filters,
+                                    kernelSize: kernel, stride: stride, padding: padding)
+        let (weights, bias, outputSize) = (winograd ? winogradWeights : weight, self.bias, self.outputSize)
+        let epilogue: Conv2D.Epilogue = rectifiesOutput ? .relu : .none
+        let work = batch * outHeight * outWidth * patch * filters
+        FixedChunks.run(items: batch, chunks: FixedChunks.spread, work: work) { _, samples in
+            Conv2D.convolve(images: samples.count, shape, input.base + samples.lowerBound * self.inputSize,
+                            weights.base, winograd: winograd, bias.base, output.base + samples.lowerBound * outputSize,
+                            then: epilogue)
         }
     }
 
     func backward(input: FloatBuffer, output: FloatBuffer, outputGradient: FloatBuffer,
                   inputGradient: FloatBuffer?, batch: Int) {
-        let rows = batch * outHeight * outWidth, patch = self.patch, filters = self.filters
+        let pixels = outHeight * outWidth
+        let rows = batch * pixels, patch = self.patch, filters = self.filters
         let (columns, partials) = (self.columns, self.partials)
+        FixedChunks.run(items: batch, chunks: FixedChunks.spread, work: rows * patch) { _, samples in
+            for sample in samples {
+                self.im2col(input.base + sample * self.inputSize, into: columns.base + sample * pixels * patch)
+            }
+        }
         let stride = (patch + 1) * filters
         let chunks = FixedChunks.reductionChunks
         FixedChunks.run(items: rows, chunks: chunks, work: rows * patch * filters) { chunk, range in
@@ -105,7 +115,6 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
         // The bias gradient follows the weight gradient in the model's buffer, as in each partial.
         FixedChunks.reduce(partials, parts: used, length: stride, into: weightGradient.base)
         guard let inputGradient else { return }
-        let pixels = outHeight * outWidth
         let (transposed, columnGradients) = (self.transposedWeight, self.columnGradients)
         for row in 0..<patch {
             for filter in 0..<filters { transposed.base[filter * patch + row] = weight.base[row * filters + filter] }

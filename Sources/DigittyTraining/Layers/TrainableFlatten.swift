@@ -6,9 +6,9 @@ final class TrainableFlatten: InPlaceTrainableLayer {
     let inputShape: [Int]
     let outputShape: [Int]
 
-    init(inputShape: [Int]) {
+    init(inputShape: [Int], outputShape: [Int]) {
         self.inputShape = inputShape
-        outputShape = [Tensor.elementCount(inputShape)]
+        self.outputShape = outputShape
     }
 
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {

@@ -54,34 +54,36 @@ extension TrainableLayer {
     var outputSize: Int { Tensor.elementCount(outputShape) }
 }
 
-/// Builds the trainable form of one layer of an architecture.
+/// Builds the trainable form of one layer of an architecture, after the engine's check of the description
+/// against its input (`LayerSpec.outputShape(for:)`), so the two never disagree on what is valid.
 func makeTrainableLayer(_ spec: LayerSpec, inputShape: [Int], maxBatch: Int,
                         index: Int) throws(ModelError) -> any TrainableLayer {
+    let outputShape = try spec.outputShape(for: inputShape)
     switch spec {
     case let .conv2D(filters, kernelSize, stride, padding):
-        return try TrainableConv2D(filters: filters, kernelSize: kernelSize, stride: stride, padding: padding,
-                                   inputShape: inputShape, maxBatch: maxBatch)
+        return TrainableConv2D(filters: filters, kernelSize: kernelSize, stride: stride, padding: padding,
+                               inputShape: inputShape, maxBatch: maxBatch)
     case let .dense(units):
-        return try TrainableDense(units: units, inputShape: inputShape)
+        return TrainableDense(units: units, inputShape: inputShape)
     case let .maxPool2D(size, stride, padding):
-        return try TrainablePool(kind: .max, size: size, stride: stride, padding: padding,
-                                 inputShape: inputShape, maxBatch: maxBatch)
+        return TrainablePool(kind: .max, size: size, stride: stride ?? size, padding: padding,
+                             inputShape: inputShape, outputShape: outputShape, maxBatch: maxBatch)
     case let .averagePool2D(size, stride, padding):
-        return try TrainablePool(kind: .average, size: size, stride: stride, padding: padding,
-                                 inputShape: inputShape, maxBatch: maxBatch)
+        return TrainablePool(kind: .average, size: size, stride: stride ?? size, padding: padding,
+                             inputShape: inputShape, outputShape: outputShape, maxBatch: maxBatch)
     case .globalAveragePool:
-        return try TrainableGlobalAveragePool(inputShape: inputShape)
+        return TrainableGlobalAveragePool(inputShape: inputShape)
     case .relu:
         return TrainableActivation(kind: .relu, shape: inputShape)
     case let .leakyReLU(alpha):
         return TrainableActivation(kind: .leaky(alpha), shape: inputShape)
     case .softmax:
-        return try TrainableSoftmax(shape: inputShape)
+        return TrainableSoftmax(shape: inputShape)
     case .flatten:
-        return TrainableFlatten(inputShape: inputShape)
+        return TrainableFlatten(inputShape: inputShape, outputShape: outputShape)
     case let .dropout(rate):
-        return try TrainableDropout(rate: rate, shape: inputShape, maxBatch: maxBatch, layerIndex: index)
+        return TrainableDropout(rate: rate, shape: inputShape, maxBatch: maxBatch, layerIndex: index)
     case let .batchNorm(epsilon):
-        return try TrainableBatchNorm(epsilon: epsilon, shape: inputShape, maxBatch: maxBatch)
+        return TrainableBatchNorm(epsilon: epsilon, shape: inputShape, maxBatch: maxBatch)
     }
 }

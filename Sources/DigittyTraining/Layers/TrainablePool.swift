@@ -15,20 +15,18 @@ final class TrainablePool: TrainableLayer, @unchecked Sendable {
     var appliesReLUDerivative = false
     private let winners: IndexBuffer
 
-    init(kind: Kind, size: Int, stride: Int?, padding: Padding, inputShape: [Int],
-         maxBatch: Int) throws(ModelError) {
-        let name = kind == .max ? "MaxPool2D" : "AveragePool2D"
-        let window = try PoolingWindow(layer: name, size: size, stride: stride, padding: padding)
-        outputShape = try window.outputShape(for: inputShape, layer: name)
+    init(kind: Kind, size: Int, stride: Int, padding: Padding, inputShape: [Int], outputShape: [Int],
+         maxBatch: Int) {
         self.kind = kind
         spec = kind == .max ? .maxPool2D(size: size, stride: stride, padding: padding)
                             : .averagePool2D(size: size, stride: stride, padding: padding)
         self.inputShape = inputShape
-        (self.size, self.stride) = (size, window.stride)
+        self.outputShape = outputShape
+        (self.size, self.stride) = (size, stride)
         (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
         (outHeight, outWidth) = (outputShape[0], outputShape[1])
-        padTop = padding.geometry(length: height, size: size, stride: window.stride).padBefore
-        padLeft = padding.geometry(length: width, size: size, stride: window.stride).padBefore
+        padTop = padding.geometry(length: height, size: size, stride: stride).padBefore
+        padLeft = padding.geometry(length: width, size: size, stride: stride).padBefore
         winners = .allocate(kind == .max ? maxBatch * Tensor.elementCount(outputShape) : 0)
     }
 

@@ -7,10 +7,9 @@ final class TrainableSoftmax: TrainableLayer {
     var outputShape: [Int] { inputShape }
     let classes: Int
 
-    init(shape: [Int]) throws(ModelError) {
-        guard let last = shape.last, last > 0 else { throw .shapeMismatch("Softmax needs at least one dimension") }
+    init(shape: [Int]) {
         inputShape = shape
-        classes = last
+        classes = shape[shape.count - 1]
     }
 
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {
