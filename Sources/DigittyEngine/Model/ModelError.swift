@@ -11,7 +11,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     /// The model computed NaN or an infinity for an image: its weights or its input scaling are broken.
     case nonFiniteOutput(image: Int)
 
-    public var description: String {
+    public var description: String { text.onOneLine }
+
+    private var text: String {
         switch self {
         case .shapeMismatch(let message): "shape mismatch: \(message)"
         case .invalidParameter(let message): "invalid layer parameter: \(message)"

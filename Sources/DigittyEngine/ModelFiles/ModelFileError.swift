@@ -25,7 +25,9 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     /// The file's extension names no format digitty reads.
     case unknownFormat(String)
 
-    public var description: String {
+    public var description: String { text.onOneLine }
+
+    private var text: String {
         switch self {
         case let .unreadable(path, reason): "cannot read '\(path)': \(reason)"
         case let .unwritable(path, reason): "cannot write '\(path)': \(reason)"

@@ -3,7 +3,7 @@ import DigittyEngine
 /// Why a graph could not be converted to a native sequential model.
 public struct ConversionError: Error, CustomStringConvertible, Equatable {
     public let description: String
-    init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = description.onOneLine }
 }
 
 /// Turns a Sequential-shaped ONNX graph (a chain of Conv, pooling, activations, MatMul/Gemm + Add, BatchNorm,

@@ -1,3 +1,5 @@
+import DigittyEngine
+
 /// Why an ONNX model could not be read, checked or run. Each case says what was wrong and where.
 public enum ONNXError: Error, CustomStringConvertible, Equatable {
     /// The bytes are not a valid serialized `ModelProto`.
@@ -21,7 +23,9 @@ public enum ONNXError: Error, CustomStringConvertible, Equatable {
     /// The caller's inputs do not match the graph.
     case badInput(String)
 
-    public var description: String {
+    public var description: String { text.onOneLine }
+
+    private var text: String {
         switch self {
         case let .malformed(message): "malformed ONNX model: \(message)"
         case let .unsupportedVersion(message): "unsupported ONNX version: \(message)"

@@ -110,6 +110,36 @@ import Testing
         }
     }
 
+    /// A tensor of 2²⁴ elements or more is refused at once: at the old bound (2²⁶), a Pad over a 20 KB file's
+    /// digit made the executor fill 850 MB and spend seconds before the next node refused the result (two
+    /// "hangs" of the 100,000-case ONNX fuzz run, cases 13,379 and 85,814).
+    @Test func anActivationFarBeyondADigitModelsIsRefusedBeforeItIsComputed() throws {
+        var pad = TestModel()
+        pad.input("x", [nil, 784]); pad.output("y")
+        pad.initializer("pads", ONNXTensor(shape: [4], integers: [0, 0, 0, 5_000]))
+        pad.node("Pad", ["x", "pads"], ["y"], name: "pad")
+        let graph = try pad.decode().graph
+        // 4,096 rows × 5,784 columns: 23.7 M elements.
+        let input = ONNXTensor(shape: [4_096, 784], floats: Array(repeating: 0.5, count: 4_096 * 784))
+        do { _ = try graph.run(["x": input]); Issue.record("ran") } catch {
+            guard case .tooLarge = error else { Issue.record("\(error)"); return }
+        }
+    }
+
+    /// Names come from the file: a newline in one is written as `\n`, so the error stays one line (the fuzz
+    /// run's cases 6,867 and 92,080: an attribute `alph\n`, an input `\nc.w`).
+    @Test func namesWithLineBreaksStayOnOneLineInErrors() throws {
+        var model = TestModel()
+        model.input("x", [nil, 4]); model.output("y")
+        model.node("Add", ["x", "\nc.w"], ["y"], name: "add\u{2028}2")
+        do { _ = try model.decode(); Issue.record("loaded") } catch {
+            #expect(!error.description.contains("\n") && !error.description.contains("\u{2028}"))
+            #expect(error.description.contains("'\\nc.w'"), "\(error.description)")
+        }
+        let attribute = ONNXError.badAttribute(node: "leakyrelu_6", op: "LeakyRelu", attribute: "alph\n", reason: "is not supported")
+        #expect(attribute.description == "node 'leakyrelu_6' (LeakyRelu): attribute 'alph\\n': is not supported")
+    }
+
     /// INT64_MIN and INT64_MAX in attributes and integer inputs are an error where they size something, and
     /// the ONNX idiom "to the very end" in Slice's starts and ends (`abs(Int64.min)` used to trap).
     @Test func extremeIntegersAreRangeErrorsOrSliceBounds() throws {

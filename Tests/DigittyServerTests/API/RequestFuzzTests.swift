@@ -1,5 +1,6 @@
 @testable import DigittyServer
 import DigittyVision
+import DigittyTestSupport
 import Foundation
 import Testing
 
@@ -35,23 +36,33 @@ struct RequestFuzzTests {
         ]
     }()
 
-    @Test("thousands of mutated bodies decode or fail with a 4xx, never crash")
+    @Test("thousands of mutated bodies decode or fail with a one-line 4xx, never crash or hang",
+          .timeLimit(.minutes(FuzzCampaign.suiteMinutes())))
     func mutatedBodies() throws {
         var mutator = Mutator(state: 42)
         let limits = ServerLimits()
-        var refused = 0
-        for round in 0..<4000 {
+        var campaign = FuzzCampaign("request body")
+        for round in 0..<FuzzCampaign.caseCount {
             let (type, seed) = Self.seeds[round % Self.seeds.count]
             let body = mutator.mutate(seed)
-            do {
-                let image = try ImageRequest.image(from: body, contentType: type, limits: limits)
-                #expect(image.width * image.height <= limits.maxImagePixels)
-            } catch {
-                #expect((400..<500).contains(error.status.code), "\(error)")
-                refused += 1
+            campaign.run("case \(round) (\(type), \(body.count) bytes)") {
+                do {
+                    let image = try ImageRequest.image(from: body, contentType: type, limits: limits)
+                    guard image.width * image.height <= limits.maxImagePixels else {
+                        return .crashed("a \(image.width)×\(image.height) image passed the pixel limit")
+                    }
+                    return .accepted
+                } catch {
+                    guard let error = error as? APIError else { return .crashed("not an APIError: \(error)") }
+                    guard (400..<500).contains(error.status.code) else { return .crashed("status \(error.status.code): \(error)") }
+                    return FuzzCampaign.checkMessage(error)
+                }
             }
         }
-        #expect(refused > 0)
+        campaign.report()
+        #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
+        #expect(campaign.hangs.isEmpty, "\(campaign.hangs.prefix(5))")
+        #expect(campaign.rejects > 0 && campaign.rejects < campaign.cases)
     }
 
     @Test("mutated bodies over HTTP never get a 5xx and the server stays up")
