@@ -11,8 +11,10 @@ import Foundation
 /// the drawings, not an earlier epoch that had not learned them yet: drawings that can only be learned by
 /// forgetting MNIST (digits taught as the next digit) are refused, not quietly ignored.
 ///
-/// Works for any model the trainer can train (10 digit outputs, or 11 with "not a digit"): the replayed and
-/// taught labels are digits. The result keeps the base model's input and calibration.
+/// Works for any model the trainer can train (10 digit outputs, or 11 with "not a digit"). For an eleven-output
+/// model, junk pictures are replayed too (one for every `digitsPerJunk` replayed digits, about its training mix):
+/// without them the "not a digit" output drifts, and the guard refused 60 correctly taught drawings (MNIST
+/// validation 99.48% → 99.06%). The result keeps the base model's input and calibration.
 public final class PersonalTuning {
     /// How a tuning run trains and what it accepts.
     public struct Settings: Sendable, Equatable {
@@ -43,6 +45,9 @@ public final class PersonalTuning {
         case refused(TuningRecord)
         case interrupted
     }
+
+    /// Replayed MNIST digits per replayed junk picture, for models with a "not a digit" output.
+    public static let digitsPerJunk = 4
 
     /// Variation images made per drawing: eight, more for few drawings so an epoch has at least 256.
     public static func imagesPerDrawing(drawings: Int) -> Int {
@@ -84,7 +89,8 @@ public final class PersonalTuning {
         self.settings = settings
     }
 
-    /// The images of one run: all variations and a random sample of the replay digits.
+    /// The images of one run: all variations, a random sample of the replay digits and, for a model with a
+    /// "not a digit" output, junk pictures (of every kind alike, drawn from the run's seed).
     func trainingImages() -> LabelledImages {
         let wanted = min(replay.count, variations.count * settings.replayPerDrawingImage)
         var indices = Array(0..<replay.count)
@@ -95,6 +101,12 @@ public final class PersonalTuning {
         for index in indices.prefix(wanted) {
             pixels.append(contentsOf: replay.pixels[index * replay.imageSize..<(index + 1) * replay.imageSize])
             labels.append(replay.labels[index])
+        }
+        if base.shapes.last == [Int(SyntheticImages.notADigit) + 1] {
+            let perKind = max(1, wanted / (Self.digitsPerJunk * Junk.allCases.count))
+            let junk = SyntheticImages.junk(perKind: perKind, digits: replay, seed: settings.seed &+ 0x7A_4E)
+            pixels += junk.pixels
+            labels += junk.labels
         }
         // Sizes agree by construction.
         return try! LabelledImages(pixels: pixels, labels: labels, height: variations.height, width: variations.width)
@@ -111,6 +123,10 @@ public final class PersonalTuning {
             augmentation: nil, startingModel: baseChecksum ?? base.name)
         let trainer = try Trainer(name: "personal", configuration: configuration, training: training,
                                   validation: validation, startingModel: base)
+        // Fine-tuning keeps the base's batch-norm statistics: re-estimated from a few thousand images unlike its
+        // training mix (the "not a digit" model was trained on widened handwriting and junk), they moved its
+        // answers on MNIST validation by 0.3 points (99.48% → 99.16%) even with junk replayed.
+        trainer.model.batchNormStatisticsFrozen = true
         progress(.measuring)
         let validationBefore = trainer.evaluate(validation).accuracy
         let drawingsBefore = trainer.evaluate(drawings).accuracy
@@ -140,7 +156,7 @@ public final class PersonalTuning {
         var provenance = base.provenance
         provenance.trainedWith = "digitty tune (fine-tuned \(base.name) on \(drawings.count) taught drawings)"
         provenance.dataset = "\(drawings.count) taught drawings as \(variations.count) variations, "
-            + "\(record.replayImages) MNIST training digits replayed; guard: \(validation.count) MNIST validation digits"
+            + "\(record.replayImages) MNIST training digits and junk pictures replayed; guard: \(validation.count) MNIST validation digits"
         provenance.augmentation = "drawings: rotation, stroke thickness, shift (DrawingVariations); replay: none"
         provenance.epochs = settings.epochs
         provenance.batchSize = settings.batchSize

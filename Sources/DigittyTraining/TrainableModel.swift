@@ -147,6 +147,13 @@ public final class TrainableModel {
     public var sampleSize: Int { Tensor.elementCount(input.sampleShape) }
     /// The number of learned scalars (batch-norm running statistics included, as in the saved model).
     public var parameterCount: Int { parameters.count }
+
+    /// Whether batch-norm layers keep their running statistics while training (normalising with them and
+    /// not updating them), as fine-tuning a trained model wants; false (the default) for training from scratch.
+    public var batchNormStatisticsFrozen: Bool {
+        get { layers.contains { ($0 as? TrainableBatchNorm)?.statisticsFrozen == true } }
+        set { for case let norm as TrainableBatchNorm in layers { norm.statisticsFrozen = newValue } }
+    }
     /// Optimizer steps taken so far.
     public var steps: Int { optimizer.steps }
 

@@ -12,10 +12,12 @@ import Testing
 /// backward pass misses on most of them.
 @Suite struct BackwardPassTests {
     static func check(_ middle: [LayerSpec], sample: [Int] = [6, 6, 2], batch: Int = 3, flatten: Bool = true,
-                      tail: [LayerSpec] = [.dense(units: 4), .softmax], seed: UInt64 = 7) throws {
+                      tail: [LayerSpec] = [.dense(units: 4), .softmax], seed: UInt64 = 7,
+                      prepare: (TrainableModel) -> Void = { _ in }) throws {
         let specs: [LayerSpec] = [.conv2D(filters: 3, kernelSize: 2)] + middle + (flatten ? [.flatten] : []) + tail
         let input = InputSpec(height: sample[0], width: sample[1], sampleShape: sample)
         let model = try TrainableModel(name: "check", input: input, specs: specs, maxBatch: batch, seed: seed)
+        prepare(model)
         var generator = SeededRandom(seed: seed + 1)
         let inputs = (0..<batch * model.sampleSize).map { _ in generator.nextUnit() * 2 - 1 }
         let labels = (0..<batch).map { _ in Int(generator.next() % UInt64(model.classes)) }
@@ -98,6 +100,36 @@ import Testing
     }
     @Test func leakyReLU() throws { try Self.check([.leakyReLU(alpha: 0.2)]) }
     @Test func batchNorm() throws { try Self.check([.batchNorm(), .relu], batch: 4) }
+    /// Fine-tuning's batch norm: normalised by running statistics (set away from 0 and 1 here).
+    @Test func batchNormWithFrozenStatistics() throws {
+        try Self.check([.batchNorm(), .relu], batch: 4) { model in
+            var values = model.parameterValues
+            for entry in model.layout where entry.name.hasSuffix(".mean") || entry.name.hasSuffix(".variance") {
+                for index in entry.range { values[index] = entry.name.hasSuffix(".mean") ? 0.3 : 0.5 + Float(index % 3) }
+            }
+            model.parameterValues = values
+            model.batchNormStatisticsFrozen = true
+        }
+    }
+
+    /// Frozen statistics stay as they are through a training step; unfrozen, the step moves them.
+    @Test func frozenBatchNormStatisticsStayPut() throws {
+        let input = InputSpec(height: 6, width: 6, sampleShape: [6, 6, 2])
+        let model = try TrainableModel(name: "frozen", input: input, specs: [
+            .conv2D(filters: 3, kernelSize: 2), .batchNorm(), .relu, .flatten, .dense(units: 4), .softmax,
+        ], maxBatch: 4, seed: 3)
+        let inputs = (0..<4 * 72).map { Float($0 % 7) / 7 }
+        let statistics = model.layout.filter { $0.name.hasSuffix(".mean") || $0.name.hasSuffix(".variance") }
+        #expect(statistics.count == 2)
+        let before = model.parameterValues
+        model.batchNormStatisticsFrozen = true
+        _ = model.lossAndGradients(inputs: inputs, labels: [0, 1, 2, 3])
+        for entry in statistics { #expect(Array(model.parameterValues[entry.range]) == Array(before[entry.range])) }
+        model.batchNormStatisticsFrozen = false
+        _ = model.lossAndGradients(inputs: inputs, labels: [0, 1, 2, 3])
+        #expect(statistics.allSatisfy { Array(model.parameterValues[$0.range]) != Array(before[$0.range]) })
+    }
+
     @Test func dropout() throws { try Self.check([.dropout(rate: 0.4)]) }
     @Test func softmaxInside() throws {
         try Self.check([.flatten, .dense(units: 6), .softmax], flatten: false, tail: [.dense(units: 3), .softmax])

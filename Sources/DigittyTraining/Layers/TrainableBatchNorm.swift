@@ -1,9 +1,12 @@
 import DigittyEngine
 /// BatchNorm for training, over the last dimension (channels). In training the batch's own mean and (biased)
 /// variance normalise it and the running statistics move towards them with Keras' momentum (0.99); at
-/// inference the running statistics are used, as in the engine's `BatchNorm`.
+/// inference the running statistics are used, as in the engine's `BatchNorm`. With `statisticsFrozen` (for
+/// fine-tuning, as Keras' BatchNormalization with `trainable = False`), training normalises with the running
+/// statistics too and leaves them as they are; only gamma and beta learn.
 final class TrainableBatchNorm: TrainableLayer {
     static let momentum: Float = 0.99
+    var statisticsFrozen = false
     let epsilon: Float
     let inputShape: [Int]
     var outputShape: [Int] { inputShape }
@@ -91,6 +94,15 @@ final class TrainableBatchNorm: TrainableLayer {
                                 scale: folded.map(\.scale), shift: folded.map(\.shift))
             return
         }
+        if statisticsFrozen {
+            // y = gamma · x̂ + beta with x̂ from the running statistics; the backward pass then sees constants.
+            for channel in 0..<channels {
+                mean.base[channel] = runningMean.base[channel]
+                inverseDeviation.base[channel] = 1 / (runningVariance.base[channel] + epsilon).squareRoot()
+            }
+            normalize(input, into: output, rows: rows)
+            return
+        }
         var sums = [Float](repeating: 0, count: 2 * channels)
         sums.withUnsafeMutableBufferPointer { sums in
             channelSums(rows: rows, first: input, second: nil, centre: nil, into: sums.baseAddress!)
@@ -107,7 +119,13 @@ final class TrainableBatchNorm: TrainableLayer {
             runningMean.base[channel] = runningMean.base[channel] * momentum + mean.base[channel] * (1 - momentum)
             runningVariance.base[channel] = runningVariance.base[channel] * momentum + variance * (1 - momentum)
         }
-        let (normalized, inverseDeviation) = (self.normalized, self.inverseDeviation)
+        normalize(input, into: output, rows: rows)
+    }
+
+    /// `x̂ = (x − mean) · inverseDeviation` into `normalized`, and `gamma · x̂ + beta` into `output`.
+    private func normalize(_ input: FloatBuffer, into output: FloatBuffer, rows: Int) {
+        let (normalized, inverseDeviation, mean, channels) = (self.normalized, self.inverseDeviation, self.mean, self.channels)
+        let (gamma, beta) = (self.gamma, self.beta)
         FixedChunks.run(items: rows, chunks: FixedChunks.spread, work: rows * channels * 4) { _, range in
             for row in range {
                 for channel in 0..<channels {
@@ -135,6 +153,16 @@ final class TrainableBatchNorm: TrainableLayer {
         }
         guard let inputGradient else { return }
         let (gamma, inverseDeviation) = (self.gamma, self.inverseDeviation)
+        if statisticsFrozen {
+            // The statistics are constants: dx = dy · gamma · inverseDeviation.
+            for row in 0..<rows {
+                for channel in 0..<channels {
+                    let index = row * channels + channel
+                    inputGradient.base[index] = outputGradient.base[index] * gamma.base[channel] * inverseDeviation.base[channel]
+                }
+            }
+            return
+        }
         let count = Float(rows)
         let (betaSums, gammaSums) = (Array(sums[0..<channels]), Array(sums[channels...]))
         FixedChunks.run(items: rows, chunks: FixedChunks.spread, work: rows * channels * 4) { _, range in
