@@ -95,6 +95,7 @@ public struct Conv2D: Layer {
         let pooled = epilogue == .reluMaxPool2x2
         var output = Tensor(shape: [batch, pooled ? shape.out_height / 2 : shape.out_height,
                                     pooled ? shape.out_width / 2 : shape.out_width, filters])
+        guard output.count > 0 else { return output }  // an empty batch, or a window larger than the input
         let winograd = (algorithm ?? self.algorithm) == .winograd ? winogradWeights : nil
         input.scalars.withUnsafeBufferPointer { source in
             (winograd ?? weight.scalars).withUnsafeBufferPointer { weights in
