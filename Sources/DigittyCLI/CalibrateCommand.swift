@@ -25,7 +25,7 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: "Training images held out for validation (the last ones).") var validationSize = 5000
     @Option(help: "Junk pictures of each kind generated for validation.") var junk = 200
     @Option(help: "Seed of the validation junk.") var seed: UInt64 = 0xCA11B
-    @Option(help: "Largest share of validation digits the 'not a digit' threshold may reject.") var falseRejection = 0.002
+    @Option(help: "Largest share of validation digits the 'not a digit' threshold may reject.") var falseRejection = CalibrateCommand.defaultFalseRejection
 
     func run() async throws {
         guard validationSize > 0, junk >= 0, (0...1).contains(falseRejection) else {
@@ -36,8 +36,7 @@ struct CalibrateCommand: AsyncParsableCommand {
             throw CLIError("\(url.path): only native digitty models can be calibrated")
         }
         let data = try MNISTTrainingData.load(directory: mnistDirectory(data), validationSize: validationSize, limit: nil)
-        let validation = try data.validation.appending(
-            SyntheticImages.junk(perKind: junk, digits: data.validation, seed: seed))
+        let validation = try Self.validationImages(digits: data.validation, junkPerKind: junk, seed: seed)
         let fit = try CalibrationFit(model: model, validation: validation, falseRejection: falseRejection)
         let outputURL = output.map { URL(fileURLWithPath: $0) } ?? url
         // Named after its file, as `digitty train` names the models it saves.
@@ -47,6 +46,16 @@ struct CalibrateCommand: AsyncParsableCommand {
         print(Self.describe(fit, digits: data.validation.count, junk: validation.count - data.validation.count))
         print("saved \(outputURL.path)")
     }
+
+    /// The images a calibration is fitted on: the validation digits, then `junkPerKind` junk pictures of each
+    /// kind from `seed` (by default the command's, never the test junk's).
+    static func validationImages(digits: LabelledImages, junkPerKind: Int = 200,
+                                 seed: UInt64 = 0xCA11B) throws -> LabelledImages {
+        try digits.appending(SyntheticImages.junk(perKind: junkPerKind, digits: digits, seed: seed))
+    }
+
+    /// The default share of validation digits the "not a digit" threshold may reject.
+    static let defaultFalseRejection = 0.002
 
     static func describe(_ fit: CalibrationFit, digits: Int, junk: Int) -> String {
         let c = fit.calibration

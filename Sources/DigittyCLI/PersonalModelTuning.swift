@@ -8,7 +8,8 @@ import Foundation
 /// One tuning of the personal model, as `digitty tune` and the app's `T` both run it: reads the base model,
 /// the taught drawings (listing and skipping the files that are not drawings) and MNIST, makes the drawings'
 /// variations, runs `PersonalTuning` (MNIST replayed, forgetting guard) and, only when the result passes the
-/// guard, writes the personal model atomically. Interrupted or refused, it writes nothing, so the previous
+/// guard, writes the personal model atomically; a model with a "not a digit" output gets its calibration fitted
+/// again first, as `digitty calibrate` fits it (its thresholds were the base's, for the base's output scale). Interrupted or refused, it writes nothing, so the previous
 /// personal model stays as it was.
 struct PersonalModelTuning: Sendable {
     var base: URL
@@ -76,7 +77,16 @@ struct PersonalModelTuning: Sendable {
         switch outcome {
         case .interrupted: return .interrupted
         case let .refused(record): return .refused(record)
-        case let .accepted(personal, record):
+        case let .accepted(tuned, record):
+            var personal = tuned
+            if model.calibration.notADigitAtLeast != nil {
+                let fit = try CalibrationFit(model: tuned, validation: try CalibrateCommand.validationImages(digits: validation),
+                                             falseRejection: CalibrateCommand.defaultFalseRejection)
+                personal = try SequentialModel(name: tuned.name, input: tuned.input, layers: tuned.layers,
+                                               provenance: tuned.provenance, calibration: fit.calibration)
+                report(String(format: "calibration fitted again: not a digit at %.2f or more (%.2f%% of validation digits rejected)",
+                              fit.calibration.notADigitAtLeast ?? 1, fit.falseRejection * 100))
+            }
             try OutputDirectory.create(output.deletingLastPathComponent())
             do {
                 try ModelFile.save(personal, to: output)

@@ -209,8 +209,8 @@ public final class Trainer {
 
     /// Accuracy and mean loss of the current weights on `images` (inference mode: no dropout, running
     /// batch-norm statistics).
-    public func evaluate(_ images: LabelledImages) -> (accuracy: Double, loss: Double) {
-        TrainableModel.evaluate(model, images)
+    public func evaluate(_ images: LabelledImages, topDigit: Bool = false) -> (accuracy: Double, loss: Double) {
+        TrainableModel.evaluate(model, images, topDigit: topDigit)
     }
 
     /// The model to save: the best epoch's weights (the current ones if no epoch has finished).
@@ -229,8 +229,11 @@ public final class Trainer {
 }
 
 extension TrainableModel {
-    /// Accuracy and mean cross-entropy of `model` on `images`, in batches of its maximum batch size.
-    static func evaluate(_ model: TrainableModel, _ images: LabelledImages) -> (accuracy: Double, loss: Double) {
+    /// Accuracy and mean cross-entropy of `model` on `images`, in batches of its maximum batch size. With
+    /// `topDigit`, an image counts as right when the most likely of the ten digits is its label, as the reader
+    /// labels it (for a model with a "not a digit" output, whether a digit is rejected is the calibration's call).
+    static func evaluate(_ model: TrainableModel, _ images: LabelledImages,
+                         topDigit: Bool = false) -> (accuracy: Double, loss: Double) {
         guard images.count > 0 else { return (0, 0) }
         var correct = 0, loss = 0.0
         var first = 0
@@ -243,8 +246,16 @@ extension TrainableModel {
             let result = model.infer(batch: count, fill: { target in
                 for slot in 0..<count { images.writeUnit(start + slot, into: target + slot * images.imageSize) }
             }) { logits in
-                SoftmaxCrossEntropy.evaluate(logits: logits.baseAddress!, labels: labels, batch: count,
-                                             classes: model.classes, gradient: nil)
+                var result = SoftmaxCrossEntropy.evaluate(logits: logits.baseAddress!, labels: labels, batch: count,
+                                                          classes: model.classes, gradient: nil)
+                if topDigit {
+                    result.correct = (0..<count).count { slot in
+                        let row = logits.baseAddress! + slot * model.classes
+                        let digit = (0..<min(10, model.classes)).max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) }
+                        return digit == Int(labels[slot])
+                    }
+                }
+                return result
             }
             correct += result.correct
             loss += result.loss
