@@ -106,13 +106,19 @@ struct EvalCommand: AsyncParsableCommand {
         for label in 0..<10 {
             lines.append(String(format: "%5d ", label) + report.confusion[label].map { String(format: "%5d", $0) }.joined())
         }
+        if report.mostConfidentlyWrong.contains(where: { $0.probabilities.count > 10 }) {
+            lines.append("")
+            lines.append("most confidently wrong (✗: not a digit):")
+        }
         for mistake in report.mostConfidentlyWrong {
             lines.append("")
             lines.append(String(format: "test image %d: labelled %d, predicted %d with %.1f%%", mistake.index,
                                 mistake.label, mistake.predicted, mistake.confidence * 100))
             let art = digitArt(images, index: mistake.index)
-            let bars = mistake.probabilities.enumerated().map { digit, probability in
-                String(format: "%d %5.1f%% ", digit, probability * 100) + String(repeating: "█", count: Int((probability * 20).rounded()))
+            // An eleventh output is "not a digit": its row is marked ✗, so that the rows stay one character wide.
+            let bars = mistake.probabilities.enumerated().map { output, probability in
+                (output < 10 ? "\(output)" : "✗") + String(format: " %5.1f%% ", probability * 100)
+                    + String(repeating: "█", count: Int((probability * 20).rounded()))
             }
             for row in 0..<max(art.count, bars.count) {
                 let left = row < art.count ? art[row] : String(repeating: " ", count: images.width)
