@@ -64,8 +64,8 @@ struct TuneCommandTests {
 
     /// A ten-output model is tuned on digits alone and keeps its calibration (here: none recorded).
     @Test func aTenOutputModelIsTunedOnDigitsAndKeepsItsCalibration() throws {
-        try Prerequisite.all(.mnist, .defaultModel).require()
         let deep = Repository.models.appendingPathComponent("deep-rot6.safetensors")
+        try Prerequisite.all(.mnist, .file(deep, "the shipped deep-rot6 model")).require()
         let base = try ModelFile.load(contentsOf: deep)
         #expect(base.shapes.last == [10])
         let store = try Self.drawings(count: 60) { $0 }
