@@ -41,6 +41,7 @@ struct TuneCommandTests {
         let base = try ModelFile.load(contentsOf: try defaultModel())
         #expect(base.shapes.last == [11] && base.calibration.notADigitAtLeast != nil)
         let store = try Self.drawings(count: 60) { $0 }
+        defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
         try Data("junk".utf8).write(to: store.directory.appendingPathComponent("3/notes.txt"))
         let output = store.directory.deletingLastPathComponent().appendingPathComponent("personal.safetensors")
         let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
@@ -69,6 +70,7 @@ struct TuneCommandTests {
         let base = try ModelFile.load(contentsOf: deep)
         #expect(base.shapes.last == [10])
         let store = try Self.drawings(count: 60) { $0 }
+        defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
         let output = store.directory.deletingLastPathComponent().appendingPathComponent("personal.safetensors")
         let result = try DigittyProcess.run(["tune", "--model", deep.path, "--drawings", store.directory.path,
                                              "--output", output.path, "--data", Repository.mnist.path])
@@ -85,6 +87,7 @@ struct TuneCommandTests {
     /// guard refuses (a drop of far more than 0.1 points of MNIST validation), nothing is written.
     @Test func aHarmfulDrawingSetIsRefusedAndThePreviousModelStays() throws {
         let store = try Self.drawings(count: 150) { ($0 + 1) % 10 }
+        defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
         let previous = try previousModel(in: store.directory.deletingLastPathComponent())
         let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
                                              "--output", previous.url.path, "--data", Repository.mnist.path])
@@ -95,6 +98,7 @@ struct TuneCommandTests {
 
     @Test func anInterruptedTuningWritesNothing() throws {
         let store = try Self.drawings(count: 30) { $0 }
+        defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
         let previous = try previousModel(in: store.directory.deletingLastPathComponent())
         let result = try TrainCommandTests.interrupt(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
                                                       "--output", previous.url.path, "--data", Repository.mnist.path],
@@ -106,6 +110,7 @@ struct TuneCommandTests {
 
     @Test func anEmptyDrawingsFolderSaysWhatToDo() throws {
         let empty = Repository.temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(at: empty) }
         let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", empty.path,
                                              "--output", empty.appendingPathComponent("p.safetensors").path,
                                              "--data", Repository.mnist.path])

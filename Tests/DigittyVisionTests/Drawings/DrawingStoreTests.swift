@@ -18,6 +18,7 @@ import Testing
 
     @Test func aSavedDrawingLoadsBackWithItsDigit() throws {
         let store = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: store.directory) }
         let file = try store.save(Self.stroke(), as: 1)
         #expect(file.deletingLastPathComponent().lastPathComponent == "1" && file.pathExtension == "png")
         try store.save(Self.stroke(at: 10), as: 7)
@@ -29,6 +30,7 @@ import Testing
 
     @Test func theChecksumFollowsTheDrawings() throws {
         let store = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: store.directory) }
         try store.save(Self.stroke(), as: 1)
         let first = store.load().checksum
         #expect(store.load().checksum == first)
@@ -38,6 +40,7 @@ import Testing
 
     @Test func anEmptyCanvasOrABadDigitIsRefusedAndSaysWhy() throws {
         let store = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: store.directory) }
         #expect(throws: DrawingStoreError.emptyCanvas) { try store.save(GrayImage(width: 28, height: 28), as: 3) }
         #expect(DrawingStoreError.emptyCanvas.description.contains("empty"))
         #expect(throws: DrawingStoreError.notADigit(10)) { try store.save(Self.stroke(), as: 10) }
@@ -49,6 +52,7 @@ import Testing
 
     @Test func corruptAndForeignFilesAreListedAndSkipped() throws {
         let store = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: store.directory) }
         try store.save(Self.stroke(), as: 4)
         let four = store.directory.appendingPathComponent("4")
         try Data("not a png".utf8).write(to: four.appendingPathComponent("broken.png"))
@@ -71,6 +75,7 @@ import Testing
     /// Two stores on one folder (as two app instances) saving at the same time lose nothing.
     @Test func concurrentSavesLoseNothing() async throws {
         let first = try Self.temporaryStore()
+        defer { try? FileManager.default.removeItem(at: first.directory) }
         let second = DrawingStore(directory: first.directory)
         let drawing = Self.stroke()
         await withTaskGroup(of: Void.self) { group in
