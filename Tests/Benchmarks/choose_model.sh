@@ -2,8 +2,8 @@
 # The validation figures that choose between candidate models (a benchmark of accuracy, not a test), from MNIST's
 # validation split only: each candidate is calibrated on validation data (`digitty calibrate`, "not a digit" at
 # the threshold that rejects at most FALSE_REJECTION of the validation digits), then read on the validation digits
-# (top digit) and on the same digits at optdigits-like low resolution (validation_sets.py). Test data and
-# optdigits are never read here.
+# (top digit) and on the same digits at optdigits-like low resolution (validation_sets.py), with the share of those
+# given the "not a digit" verdict. Test data and optdigits are never read here.
 # Usage: swift build -c release --product digitty && sh Tests/Benchmarks/choose_model.sh candidate.safetensors...
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,8 +29,16 @@ truth = [labels[r["index"]] if labels else int(r["file"].split("_")[1].split("."
 print("%.2f%%" % (100 * sum(r["label"] == t for r, t in zip(rows, truth)) / len(rows)))' "$@"
 }
 
-echo "| candidate | validation digits (top digit) | NLL (calibrated) | not a digit at | validation digits rejected | validation junk rejected | low resolution, stretched | low resolution, aspect kept |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+# Share of the readings (JSON lines on stdin) given the "not a digit" verdict.
+rejected() {
+    "$python" -c '
+import json, sys
+rows = [json.loads(line) for line in sys.stdin]
+print("%.1f%%" % (100 * sum(r["verdict"] == "not_a_digit" for r in rows) / len(rows)))'
+}
+
+echo "| candidate | validation digits (top digit) | NLL (calibrated) | not a digit at | validation digits rejected | validation junk rejected | low resolution, stretched | low resolution, aspect kept | low resolution rejected (stretched / kept) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for model in "$@"; do
     model=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
     calibrated=$work/$(basename "$model")
@@ -40,7 +48,9 @@ for model in "$@"; do
     rejected=$(echo "$fit" | sed -n 's/.* \([0-9.]*%\) of validation digits rejected.*/\1/p')
     junk=$(echo "$fit" | sed -n 's/.*, \([0-9.]*%\) of [0-9]* validation junk.*/\1/p')
     digits=$("$binary" predict --model "$calibrated" --json "$work/validation-images-idx3-ubyte" | accuracy "$work/validation-labels")
-    stretched=$(cd "$work/lowres-stretch" && ls | xargs "$binary" predict --model "$calibrated" --json | accuracy)
-    kept=$(cd "$work/lowres-keep" && ls | xargs "$binary" predict --model "$calibrated" --json | accuracy)
-    echo "| \`$(basename "$model")\` | $digits | $nll | $threshold | $rejected | $junk | $stretched | $kept |"
+    (cd "$work/lowres-stretch" && ls | xargs "$binary" predict --model "$calibrated" --json) > "$work/stretched.jsonl"
+    (cd "$work/lowres-keep" && ls | xargs "$binary" predict --model "$calibrated" --json) > "$work/kept.jsonl"
+    stretched=$(accuracy < "$work/stretched.jsonl") kept=$(accuracy < "$work/kept.jsonl")
+    lowres_rejected="$(rejected < "$work/stretched.jsonl") / $(rejected < "$work/kept.jsonl")"
+    echo "| \`$(basename "$model")\` | $digits | $nll | $threshold | $rejected | $junk | $stretched | $kept | $lowres_rejected |"
 done
