@@ -7,7 +7,12 @@ import Testing
 struct GracefulShutdownTests {
     @Test("a request in flight when shutdown begins is answered; then the server stops")
     func inFlightRequestFinishes() async throws {
-        let server = try await TestServer(models: try TestModels.pair())
+        // The request stays open across several awaits; while other tests' synchronous work (the fuzz campaigns)
+        // holds the two cooperative threads, each can resume seconds late. A deadline far beyond that keeps this
+        // test about shutdown, not about the upload deadline (UploadDeadlineTests).
+        var limits = ServerLimits()
+        limits.requestTimeout = .seconds(300)
+        let server = try await TestServer(models: try TestModels.pair(), limits: limits)
         let body = PNG.encode(Drawings.seven())
         let client = try RawHTTPClient(port: server.port)
         client.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: \(body.count)\r\n\r\n")
