@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 @Suite struct BenchCommandTests {
-    @Test func reportsEveryFigureAsJSON() throws {
-        let result = try DigittyProcess.run(["bench", "--runs", "200", "--batch", "64", "--repeats", "2", "--json"])
+    @Test func reportsEveryFigureAsJSON() async throws {
+        let result = try await DigittyProcess.run(["bench", "--runs", "200", "--batch", "64", "--repeats", "2", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         for key in ["loadMillisecondsMedian", "latencyMicrosecondsMedian", "latencyMicrosecondsP99",
@@ -18,7 +18,7 @@ import Testing
 
     /// `--all-models` over a models directory of one shipped model, in a project without a `.venv`: digitty's
     /// figures for the model, and the ONNX Runtime column skipped with the reason.
-    @Test func allModelsSaysWhyONNXRuntimeIsSkipped() throws {
+    @Test func allModelsSaysWhyONNXRuntimeIsSkipped() async throws {
         let project = FileManager.default.temporaryDirectory.appendingPathComponent("digitty-bench-\(UUID().uuidString)")
         let models = project.appendingPathComponent("Models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
@@ -26,7 +26,7 @@ import Testing
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Models/deep-rot6.safetensors")
         try FileManager.default.copyItem(at: shipped, to: models.appendingPathComponent("deep-rot6.safetensors"))
-        let result = try DigittyProcess.run(["bench", "--all-models", "--runs", "50", "--batch", "32", "--repeats", "1",
+        let result = try await DigittyProcess.run(["bench", "--all-models", "--runs", "50", "--batch", "32", "--repeats", "1",
                                              "--json"], environment: ["DIGITTY_MODELS": models.path])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -37,12 +37,12 @@ import Testing
         #expect(rows?.first?["onnxRuntime"] == nil)
         #expect((json?["onnxRuntimeSkipped"] as? String)?.contains(".venv") == true)
 
-        let withModel = try DigittyProcess.run(["bench", "--all-models", "--model", shipped.path])
+        let withModel = try await DigittyProcess.run(["bench", "--all-models", "--model", shipped.path])
         #expect(withModel.status != 0 && !withModel.signaled)
     }
 
-    @Test func rejectsNonsenseCounts() throws {
-        let result = try DigittyProcess.run(["bench", "--runs", "0"])
+    @Test func rejectsNonsenseCounts() async throws {
+        let result = try await DigittyProcess.run(["bench", "--runs", "0"])
         #expect(result.status != 0 && !result.signaled)
     }
 }

@@ -18,7 +18,7 @@ import Testing
     static let fileNames = MNISTDownloader.mnistFiles.map(\.name).sorted()
 
     /// With the real files served (when ../shared has them), the four arrive verified and a second run keeps them.
-    @Test(Prerequisite.mnist.trait) func fetchesTheRealFilesFromAMirrorAndThenKeepsThem() throws {
+    @Test(Prerequisite.mnist.trait) func fetchesTheRealFilesFromAMirrorAndThenKeepsThem() async throws {
         try Prerequisite.mnist.require()
         let server = try Self.server(serving: Repository.mnist)
         defer { server.stop() }
@@ -26,7 +26,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let destination = directory.appendingPathComponent("cache/mnist")
 
-        let first = try DigittyProcess.run(["data", "fetch", "--mirror", server.url("files").absoluteString], environment: ["DIGITTY_DATA": destination.path],
+        let first = try await DigittyProcess.run(["data", "fetch", "--mirror", server.url("files").absoluteString], environment: ["DIGITTY_DATA": destination.path],
                                            timeout: 120)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(Self.names(in: destination) == Self.fileNames)
@@ -36,14 +36,14 @@ import Testing
             let copy = try Data(contentsOf: destination.appendingPathComponent(name))
             #expect(copy == (try Data(contentsOf: Repository.mnist.appendingPathComponent(name))))
         }
-        let second = try DigittyProcess.run(["data", "fetch", "--data", destination.path, "--mirror", server.url("files").absoluteString + "nothing-here"],
+        let second = try await DigittyProcess.run(["data", "fetch", "--data", destination.path, "--mirror", server.url("files").absoluteString + "nothing-here"],
                                             timeout: 120)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.split(separator: "\n").filter { $0.contains("already present, SHA-256 verified") }.count == 4)
     }
 
     /// A server that stops sending: `--timeout` gives up; Ctrl-C stops at once (status 130). Neither keeps a file.
-    @Test func stalledDownloadTimesOutOrIsInterrupted() throws {
+    @Test func stalledDownloadTimesOutOrIsInterrupted() async throws {
         let served = Repository.temporaryDirectory("cli-served")
         defer { try? FileManager.default.removeItem(at: served) }
         // The server promises all of a megabyte, sends half and then nothing.
@@ -54,7 +54,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let started = Date()
-        let timedOut = try DigittyProcess.run(["data", "fetch", "--data", directory.path, "--mirror", server.url("stall").absoluteString, "--timeout", "1"],
+        let timedOut = try await DigittyProcess.run(["data", "fetch", "--data", directory.path, "--mirror", server.url("stall").absoluteString, "--timeout", "1"],
                                               timeout: 60)
         #expect(timedOut.status == 1 && !timedOut.signaled, "\(timedOut.stderr)")
         #expect(timedOut.stderr.contains("train-images-idx3-ubyte.gz: no data for 1 s (timed out)"), "\(timedOut.stderr)")
@@ -80,7 +80,7 @@ import Testing
     }
 
     /// Wrong files, a missing path, a closed port and a path under a file: one line on stderr, status 1, no file.
-    @Test func failuresAreOneLineAndLeaveNothing() throws {
+    @Test func failuresAreOneLineAndLeaveNothing() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let served = directory.appendingPathComponent("served")
@@ -89,36 +89,36 @@ import Testing
         let server = try Self.server(serving: served)
         let mirror = server.url("files").absoluteString
         let destination = directory.appendingPathComponent("mnist")
-        func fetch(_ mirror: String, into target: URL = destination) throws -> DigittyProcess.Result {
-            try DigittyProcess.run(["data", "fetch", "--data", target.path, "--mirror", mirror], timeout: 120)
+        func fetch(_ mirror: String, into target: URL = destination) async throws -> DigittyProcess.Result {
+            try await DigittyProcess.run(["data", "fetch", "--data", target.path, "--mirror", mirror], timeout: 120)
         }
         func errorLine(_ result: DigittyProcess.Result) -> String {
             result.stderr.split(separator: "\n").filter { $0.hasPrefix("Error: ") }.joined(separator: "\n")
         }
 
-        let corrupt = try fetch(mirror)
+        let corrupt = try await fetch(mirror)
         #expect(corrupt.status == 1 && !corrupt.signaled)
         #expect(errorLine(corrupt).hasPrefix("Error: download of train-images-idx3-ubyte.gz is corrupt: SHA-256 "), "\(corrupt.stderr)")
         #expect(Self.names(in: destination).isEmpty)
 
-        let missing = try fetch(mirror + "nowhere/")
+        let missing = try await fetch(mirror + "nowhere/")
         #expect(missing.status == 1)
         #expect(errorLine(missing) == "Error: download failed: \(mirror)nowhere/train-images-idx3-ubyte.gz answered HTTP 404")
         #expect(Self.names(in: destination).isEmpty)
 
         let port = server.port
         server.stop()
-        let closed = try fetch("http://127.0.0.1:\(port)")
+        let closed = try await fetch("http://127.0.0.1:\(port)")
         #expect(closed.status == 1)
         #expect(errorLine(closed).hasPrefix("Error: download failed: http://127.0.0.1:\(port)/train-images-idx3-ubyte.gz: "), "\(closed.stderr)")
         #expect(Self.names(in: destination).isEmpty)
 
         let underAFile = served.appendingPathComponent(Self.fileNames[0]).appendingPathComponent("mnist")
-        let unwritable = try fetch("http://127.0.0.1:\(port)", into: underAFile)
+        let unwritable = try await fetch("http://127.0.0.1:\(port)", into: underAFile)
         #expect(unwritable.status == 1)
         #expect(errorLine(unwritable) == "Error: cannot write \(served.appendingPathComponent(Self.fileNames[0]).path): not a directory")
 
-        let notAURL = try fetch("ftp://127.0.0.1/")
+        let notAURL = try await fetch("ftp://127.0.0.1/")
         #expect(notAURL.status != 0 && notAURL.stderr.contains("not an http or https URL"))
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// Corrupt and unreadable model files: one line on stderr, exit status 1, never a crash.
 @Suite struct ModelErrorTests {
-    @Test func corruptModelFilesGiveOneLineErrors() throws {
+    @Test func corruptModelFilesGiveOneLineErrors() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let valid = try Data(contentsOf: Repository.defaultModel)
@@ -20,19 +20,19 @@ import Testing
         for (name, bytes) in cases {
             let url = directory.appendingPathComponent("\(name).safetensors")
             try bytes.write(to: url)
-            let result = try DigittyProcess.run(["predict", "--model", url.path, "whatever.png"])
+            let result = try await DigittyProcess.run(["predict", "--model", url.path, "whatever.png"])
             #expect(result.status == 1 && !result.signaled, "\(name): status \(result.status)")
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1, "\(name): \(result.stderr)")
         }
         for (path, reason) in [("/nonexistent/model.safetensors", "no such file"), (directory.path, "it is a directory")] {
-            let result = try DigittyProcess.run(["predict", "--model", path, "x.png"])
+            let result = try await DigittyProcess.run(["predict", "--model", path, "x.png"])
             #expect(result.status == 1 && !result.signaled)
             // Named once, with the reason in a few words.
             #expect(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: cannot read '\(path)': \(reason)")
         }
         // The server says the same, without a usage text.
-        let serve = try DigittyProcess.run(["serve", "--port", "0", "--model", "/nonexistent/model.onnx"])
+        let serve = try await DigittyProcess.run(["serve", "--port", "0", "--model", "/nonexistent/model.onnx"])
         #expect(serve.status == 1 && !serve.signaled)
         #expect(serve.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
                 == "Error: cannot load model: cannot read '/nonexistent/model.onnx': no such file")
@@ -40,7 +40,7 @@ import Testing
 
     /// A port already taken is one line in the system's words (NIO's own text ends in ") (errno: 98)"), with no
     /// warning from the event loops shutting down after the failed bind.
-    @Test func takenPortIsOneLine() throws {
+    @Test func takenPortIsOneLine() async throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #expect(listener >= 0)
         defer { close(listener) }
@@ -56,7 +56,7 @@ import Testing
         }
         try #require(bound, "could not take a port for the test")
         let port = Int(UInt16(bigEndian: address.sin_port))
-        let serve = try DigittyProcess.run(["serve", "--host", "127.0.0.1", "--port", "\(port)", "--quiet"])
+        let serve = try await DigittyProcess.run(["serve", "--host", "127.0.0.1", "--port", "\(port)", "--quiet"])
         #expect(serve.status == 1 && !serve.signaled)
         #expect(serve.stderr == "Error: cannot serve on 127.0.0.1:\(port): Address already in use\n")
     }
@@ -72,7 +72,7 @@ import Testing
 
     /// NaN weights are refused at load, naming the tensor; a model whose weights are finite but overflow to NaN
     /// is an error in `predict` (text and JSON) and `eval`, never label 0, an empty line or a trap.
-    @Test func modelsGivingNaNAreErrorsNotAnswers() throws {
+    @Test func modelsGivingNaNAreErrorsNotAnswers() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let image = directory.appendingPathComponent("seven.pgm")
@@ -89,7 +89,7 @@ import Testing
             let name = file.tensors.keys.sorted().first { $0.hasSuffix(".bias") }!
             file.tensors[name]!.scalars[0] = .nan
         }
-        let result = try DigittyProcess.run(["predict", "--json", "--model", nanWeight.path, image.path])
+        let result = try await DigittyProcess.run(["predict", "--json", "--model", nanWeight.path, image.path])
         #expect(result.status == 1 && !result.signaled && result.stdout.isEmpty)
         #expect(result.stderr.contains("holds nan at element 0; weights must be finite numbers"), "\(result.stderr)")
 
@@ -103,7 +103,7 @@ import Testing
             Softmax(),
         ]), to: overflowing)
         for arguments in [["predict", image.path], ["predict", "--json", image.path], ["eval", "--data", directory.path]] {
-            let run = try DigittyProcess.run(arguments + ["--model", overflowing.path])
+            let run = try await DigittyProcess.run(arguments + ["--model", overflowing.path])
             #expect(run.status == 1 && !run.signaled, "\(arguments): status \(run.status)")
             #expect(run.stderr.contains("is not a number (NaN or infinite)"), "\(arguments): \(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1, "\(arguments): \(run.stderr)")
@@ -112,11 +112,11 @@ import Testing
     }
 
     /// Malformed metadata, special files and missing ONNX files are described in a few words, once.
-    @Test func errorsAreOneReadableLine() throws {
+    @Test func errorsAreOneReadableLine() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let noWidth = try Self.tampered("no-width", in: directory) { $0.metadata["input"] = #"{"height":28}"# }
-        let metadata = try DigittyProcess.run(["predict", "--model", noWidth.path, "x.png"])
+        let metadata = try await DigittyProcess.run(["predict", "--model", noWidth.path, "x.png"])
         #expect(metadata.status == 1)
         #expect(metadata.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
                 == "Error: '\(noWidth.path)': bad model metadata: input: 'width' is missing")
@@ -135,12 +135,12 @@ import Testing
         }
         try #require(bound == 0)
         for arguments in [["predict", "--model", socketPath, "x.png"], ["predict", socketPath]] {
-            let run = try DigittyProcess.run(arguments)
+            let run = try await DigittyProcess.run(arguments)
             #expect(run.status == 1 && !run.signaled)
             #expect(run.stderr.contains("No such device or address") && !run.stderr.contains("NSCocoaErrorDomain"), "\(run.stderr)")
         }
 
-        let convert = try DigittyProcess.run(["convert", "/nonexistent/m.onnx", directory.appendingPathComponent("m.safetensors").path])
+        let convert = try await DigittyProcess.run(["convert", "/nonexistent/m.onnx", directory.appendingPathComponent("m.safetensors").path])
         #expect(convert.status == 1)
         #expect(convert.stderr.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: cannot read '/nonexistent/m.onnx': no such file")
     }

@@ -20,7 +20,7 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
-    @Test func predictsPNGAndPGMOfAnySizeAndPolarity() throws {
+    @Test func predictsPNGAndPGMOfAnySizeAndPolarity() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let files = [
@@ -29,7 +29,7 @@ import Testing
             ("plain.pgm", PGM.encode(Self.one(width: 64, height: 64))),
         ]
         for (name, bytes) in files { try Data(bytes).write(to: directory.appendingPathComponent(name)) }
-        let result = try DigittyProcess.run(["predict", "--json"] + files.map { directory.appendingPathComponent($0.0).path })
+        let result = try await DigittyProcess.run(["predict", "--json"] + files.map { directory.appendingPathComponent($0.0).path })
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 3)
@@ -43,35 +43,35 @@ import Testing
         }
     }
 
-    @Test func textOutputShowsTheDigitAndABarChart() throws {
+    @Test func textOutputShowsTheDigitAndABarChart() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("one.png")
         try Data(PNG.encode(Self.one(width: 28, height: 28))).write(to: url)
-        let result = try DigittyProcess.run(["predict", url.path], environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+        let result = try await DigittyProcess.run(["predict", url.path], environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.contains(": 1") == true)
         #expect(lines.filter { $0.hasSuffix("%") }.count == 10)
         #expect(lines.contains { $0.hasPrefix("▶ 1 █") })
-        let ascii = try DigittyProcess.run(["predict", url.path], environment: ["LANG": "C", "LC_ALL": "C"])
+        let ascii = try await DigittyProcess.run(["predict", url.path], environment: ["LANG": "C", "LC_ALL": "C"])
         #expect(ascii.stdout.contains("> 1 #"))
         #expect(!ascii.stdout.contains("█"))
     }
 
-    @Test func emptyImagesAreReportedNotPredicted() throws {
+    @Test func emptyImagesAreReportedNotPredicted() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("blank.png")
         try Data(PNG.encode(GrayImage(width: 40, height: 40))).write(to: url)
-        let result = try DigittyProcess.run(["predict", "--json", url.path])
+        let result = try await DigittyProcess.run(["predict", "--json", url.path])
         #expect(result.status == 0)
         let object = try json(try #require(result.stdout.split(separator: "\n").first))
         #expect(object["empty"] as? Bool == true)
         #expect(object["label"] is NSNull)
     }
 
-    @Test func badImagesGiveOneLineErrorsAndTheRestStillRuns() throws {
+    @Test func badImagesGiveOneLineErrorsAndTheRestStillRuns() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("good.png")
@@ -89,7 +89,7 @@ import Testing
         ]
         for (name, bytes) in bad { try Data(bytes).write(to: directory.appendingPathComponent(name)) }
         let paths = bad.map { directory.appendingPathComponent($0.0).path } + [directory.path, "/nonexistent/x.png", good.path]
-        let result = try DigittyProcess.run(["predict", "--json"] + paths)
+        let result = try await DigittyProcess.run(["predict", "--json"] + paths)
         #expect(result.status == 1)
         #expect(!result.signaled)
         let errors = result.stderr.split(separator: "\n")
@@ -105,7 +105,7 @@ import Testing
 @Suite struct PredictIDXTests {
     static let mnist = Repository.mnist
 
-    @Test func givesOnePredictionPerImageWithItsIndex() throws {
+    @Test func givesOnePredictionPerImageWithItsIndex() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let one = PredictCommandTests.one(width: 28, height: 28).bytes
@@ -113,7 +113,7 @@ import Testing
         for (name, gzip) in [("three.idx", false), ("three.idx.gz", true)] {
             let url = directory.appendingPathComponent(name)
             try Data(file.encoded(gzip: gzip)).write(to: url)
-            let result = try DigittyProcess.run(["predict", "--json", url.path])
+            let result = try await DigittyProcess.run(["predict", "--json", url.path])
             #expect(result.status == 0, "\(result.stderr)")
             let objects = try result.stdout.split(separator: "\n").map {
                 try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -124,16 +124,16 @@ import Testing
         }
         let labels = directory.appendingPathComponent("labels.idx")
         try Data(IDXFile(labels: [1, 2]).encoded()).write(to: labels)
-        let result = try DigittyProcess.run(["predict", labels.path])
+        let result = try await DigittyProcess.run(["predict", labels.path])
         #expect(result.status == 1 && result.stderr.contains("label"))
     }
 
     /// The whole MNIST test set through `digitty predict` with the shipped default model.
-    @Test(Prerequisite.mnist.trait) func readsTheMNISTTestSetAccurately() throws {
+    @Test(Prerequisite.mnist.trait) func readsTheMNISTTestSetAccurately() async throws {
         try Prerequisite.mnist.require()
         let images = Self.mnist.appendingPathComponent("t10k-images-idx3-ubyte.gz")
         let labels = try IDXFile.load(contentsOf: Self.mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz"))
-        let result = try DigittyProcess.run(["predict", "--json", images.path])
+        let result = try await DigittyProcess.run(["predict", "--json", images.path])
         #expect(result.status == 0)
         let predicted = result.stdout.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["label"] as? Int

@@ -8,16 +8,16 @@ import Testing
 /// Training with "not a digit" and handwriting styles, `digitty calibrate`, and what `eval` reports about
 /// calibration and junk, on small synthetic MNIST-format files; and verdicts on bad drawings.
 @Suite(.serialized) struct RobustnessCommandTests {
-    @Test func notADigitTrainingCalibrationAndEvalWorkTogether() throws {
+    @Test func notADigitTrainingCalibrationAndEvalWorkTogether() async throws {
         let data = try TrainCommandTests.syntheticMNIST(count: 1200, testCount: 200)
         defer { try? FileManager.default.removeItem(at: data) }
         let common = ["--data", data.path, "--validation-size", "200", "--batch-size", "16", "--seed", "2"]
         // A ten-class model, then fine-tuned from it with junk as an eleventh class and the styles MNIST lacks.
         let ten = data.appendingPathComponent("ten.safetensors")
-        let first = try DigittyProcess.run(["train", "--epochs", "1", "--output", ten.path] + common)
+        let first = try await DigittyProcess.run(["train", "--epochs", "1", "--output", ten.path] + common)
         #expect(first.status == 0, "\(first.stderr)")
         let eleven = data.appendingPathComponent("eleven.safetensors")
-        let widened = try DigittyProcess.run(["train", "--epochs", "2", "--start-from", ten.path, "--not-a-digit", "60",
+        let widened = try await DigittyProcess.run(["train", "--epochs", "2", "--start-from", ten.path, "--not-a-digit", "60",
                                               "--validation-junk", "20", "--styles", "10", "--shear", "0.4",
                                               "--aspect", "0.6", "--thickness", "0.3", "--low-resolution", "0.2",
                                               "--stretch-to-fill", "0.1", "--output", eleven.path] + common)
@@ -30,13 +30,13 @@ import Testing
         #expect(model.calibration == Calibration())
 
         // Without calibration, eval says so.
-        let before = try DigittyProcess.run(["eval", "--model", eleven.path, "--data", data.path])
+        let before = try await DigittyProcess.run(["eval", "--model", eleven.path, "--data", data.path])
         #expect(before.status == 0, "\(before.stderr)")
         #expect(before.stdout.contains("calibration: none recorded"), "\(before.stdout)")
         #expect(before.stdout.contains("expected calibration error (15 bins"))
 
         let calibrated = data.appendingPathComponent("calibrated.safetensors")
-        let fit = try DigittyProcess.run(["calibrate", "--model", eleven.path, "--output", calibrated.path, "--junk", "20"] + common.prefix(4))
+        let fit = try await DigittyProcess.run(["calibrate", "--model", eleven.path, "--output", calibrated.path, "--junk", "20"] + common.prefix(4))
         #expect(fit.status == 0, "\(fit.stderr)")
         #expect(fit.stdout.contains("temperature") && fit.stdout.contains("not a digit at"), "\(fit.stdout)")
         let saved = try ModelFile.load(contentsOf: calibrated)
@@ -44,7 +44,7 @@ import Testing
         #expect(saved.calibration.notADigitAtLeast != nil)
         #expect(saved.calibration.temperature != 1)
 
-        let after = try DigittyProcess.run(["eval", "--model", calibrated.path, "--data", data.path, "--robustness",
+        let after = try await DigittyProcess.run(["eval", "--model", calibrated.path, "--data", data.path, "--robustness",
                                             "--junk", "10", "--style-drawings", "4", "--json"])
         #expect(after.status == 0, "\(after.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
@@ -59,20 +59,20 @@ import Testing
         #expect(verdicts.values.reduce(0, +) == 200)
     }
 
-    @Test func aStartingModelOfAnotherArchitectureIsRefused() throws {
+    @Test func aStartingModelOfAnotherArchitectureIsRefused() async throws {
         let data = try TrainCommandTests.syntheticMNIST(count: 400, testCount: 20)
         defer { try? FileManager.default.removeItem(at: data) }
         let model = data.appendingPathComponent("simple.safetensors")
-        #expect(try DigittyProcess.run(["train", "--epochs", "1", "--data", data.path, "--validation-size", "100",
+        #expect(try await DigittyProcess.run(["train", "--epochs", "1", "--data", data.path, "--validation-size", "100",
                                         "--output", model.path]).status == 0)
-        let refused = try DigittyProcess.run(["train", "--arch", "deep", "--start-from", model.path, "--not-a-digit", "5",
+        let refused = try await DigittyProcess.run(["train", "--arch", "deep", "--start-from", model.path, "--not-a-digit", "5",
                                               "--data", data.path, "--validation-size", "100"])
         #expect(refused.status == 1 && !refused.signaled)
         #expect(refused.stderr.contains("its layers are not those of --arch deep"), "\(refused.stderr)")
     }
 
     /// Junk, blank, tiny and huge drawings through the shipped default model: a verdict each, never a crash.
-    @Test func badDrawingsGetAVerdict() throws {
+    @Test func badDrawingsGetAVerdict() async throws {
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         var random = SeededRandom(seed: 1)
@@ -85,7 +85,7 @@ import Testing
         scribble.stroke(fromX: 26, y0: 2, toX: 2, y1: 26, brush: .pen)
         let files = [("noise.pgm", noise), ("dot.pgm", dot), ("blank.pgm", GrayImage(width: 3, height: 3)), ("x.pgm", scribble)]
         for (name, image) in files { try Data(PGM.encode(image)).write(to: directory.appendingPathComponent(name)) }
-        let result = try DigittyProcess.run(["predict", "--json"] + files.map { directory.appendingPathComponent($0.0).path })
+        let result = try await DigittyProcess.run(["predict", "--json"] + files.map { directory.appendingPathComponent($0.0).path })
         #expect(result.status == 0 && !result.signaled, "\(result.stderr)")
         let verdicts = try result.stdout.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["verdict"] as? String

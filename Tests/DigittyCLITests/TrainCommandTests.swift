@@ -73,7 +73,7 @@ import Testing
         return (process.terminationStatus, text, process.terminationReason == .uncaughtSignal)
     }
 
-    @Test func sigintSavesACheckpointAndResumeEndsWithTheUninterruptedWeights() throws {
+    @Test func sigintSavesACheckpointAndResumeEndsWithTheUninterruptedWeights() async throws {
         let data = try Self.syntheticMNIST(count: 2400, testCount: 100)
         defer { try? FileManager.default.removeItem(at: data) }
         let common = ["train", "--data", data.path, "--validation-size", "200", "--epochs", "2", "--batch-size", "16",
@@ -87,13 +87,13 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: checkpoint.path))
         #expect(!FileManager.default.fileExists(atPath: interrupted.path))
 
-        let resumed = try DigittyProcess.run(common + ["--output", interrupted.path, "--resume"])
+        let resumed = try await DigittyProcess.run(common + ["--output", interrupted.path, "--resume"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("resuming"))
         #expect(!FileManager.default.fileExists(atPath: checkpoint.path))
 
         let straight = data.appendingPathComponent("straight.safetensors")
-        let uninterrupted = try DigittyProcess.run(common + ["--output", straight.path])
+        let uninterrupted = try await DigittyProcess.run(common + ["--output", straight.path])
         #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
         let a = try ModelFile.load(contentsOf: interrupted), b = try ModelFile.load(contentsOf: straight)
         #expect(a.namedWeights.map(\.tensor) == b.namedWeights.map(\.tensor))
@@ -104,16 +104,16 @@ import Testing
         #expect((a.provenance.validationAccuracy ?? 0) > 0.9)
 
         // eval on the same data: accuracy, confusion matrix and the JSON form.
-        let eval = try DigittyProcess.run(["eval", "--model", straight.path, "--data", data.path, "--json"])
+        let eval = try await DigittyProcess.run(["eval", "--model", straight.path, "--data", data.path, "--json"])
         #expect(eval.status == 0, "\(eval.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any]
         #expect(abs((report?["accuracy"] as? Double ?? -1) - (b.provenance.testAccuracy ?? -2)) < 1e-9)
         #expect((report?["confusion"] as? [[Int]])?.count == 10)
-        let text = try DigittyProcess.run(["eval", "--model", straight.path, "--data", data.path])
+        let text = try await DigittyProcess.run(["eval", "--model", straight.path, "--data", data.path])
         #expect(text.stdout.contains("confusion matrix"))
     }
 
-    @Test func fullDiskOrUnwritableOutputKeepsThePreviousCheckpoint() throws {
+    @Test func fullDiskOrUnwritableOutputKeepsThePreviousCheckpoint() async throws {
         let data = try Self.syntheticMNIST(count: 2400, testCount: 50)
         defer { try? FileManager.default.removeItem(at: data) }
         let common = ["train", "--data", data.path, "--validation-size", "200", "--epochs", "3", "--batch-size", "16", "--seed", "4"]
@@ -127,7 +127,7 @@ import Testing
         }
 
         // A file-size limit below the checkpoint's size: the next checkpoint cannot be written, as on a full disk.
-        let full = try DigittyProcess.run(common + ["--output", output.path, "--resume"], fileSizeLimit: saved.count / 512 / 2)
+        let full = try await DigittyProcess.run(common + ["--output", output.path, "--resume"], fileSizeLimit: saved.count / 512 / 2)
         #expect(full.status == 1 && !full.signaled, "\(full.stderr)")
         #expect(full.stderr.contains("cannot write '\(checkpoint.path)': File too large"), "\(full.stderr)")
         #expect(try Data(contentsOf: checkpoint) == saved)
@@ -136,21 +136,21 @@ import Testing
 
         // An output directory that cannot be made (a file is in the way): refused before any training.
         let blocker = data.appendingPathComponent("train-images-idx3-ubyte")
-        let blocked = try DigittyProcess.run(common + ["--output", blocker.appendingPathComponent("m.safetensors").path,
+        let blocked = try await DigittyProcess.run(common + ["--output", blocker.appendingPathComponent("m.safetensors").path,
                                                       "--checkpoint", checkpoint.path, "--resume"])
         #expect(blocked.status == 1 && !blocked.signaled, "\(blocked.stderr)")
         #expect(blocked.stderr.contains("\(blocker.path) is a file, not a directory"), "\(blocked.stderr)")
         #expect(try Data(contentsOf: checkpoint) == saved)
 
         // Nothing was lost: the run resumes from the checkpoint and finishes.
-        let resumed = try DigittyProcess.run(common + ["--output", output.path, "--resume"])
+        let resumed = try await DigittyProcess.run(common + ["--output", output.path, "--resume"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try ModelFile.load(contentsOf: output).provenance.epochs == 3)
         #expect(!FileManager.default.fileExists(atPath: checkpoint.path))
         #expect(hiddenFiles().isEmpty)
     }
 
-    @Test func checkpointAndOutputAreCheckedBeforeTraining() throws {
+    @Test func checkpointAndOutputAreCheckedBeforeTraining() async throws {
         let data = try Self.syntheticMNIST(count: 400, testCount: 40)
         defer { try? FileManager.default.removeItem(at: data) }
         let common = ["train", "--data", data.path, "--validation-size", "100", "--epochs", "1", "--batch-size", "32"]
@@ -163,7 +163,7 @@ import Testing
         for name in leftovers + [".m.safetensors.checkpoint.notes.tmp"] {
             try Data("partial".utf8).write(to: data.appendingPathComponent(name))
         }
-        let first = try DigittyProcess.run(common + ["--output", output.path])
+        let first = try await DigittyProcess.run(common + ["--output", output.path])
         #expect(first.status == 0, "\(first.stderr)")
         for name in leftovers {
             #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent(name).path), "\(name) is left")
@@ -175,7 +175,7 @@ import Testing
         let model = try Data(contentsOf: output)
         let truncated = model.prefix(model.count / 2)
         try truncated.write(to: URL(fileURLWithPath: checkpoint))
-        let refused = try DigittyProcess.run(common + ["--output", output.path])
+        let refused = try await DigittyProcess.run(common + ["--output", output.path])
         #expect(refused.status == 1 && !refused.signaled, "\(refused.stderr)")
         #expect(refused.stderr.contains("\(checkpoint) holds an earlier run's checkpoint: pass --resume to continue it, or remove it"),
                 "\(refused.stderr)")
@@ -183,7 +183,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: checkpoint)) == truncated)
 
         // A truncated checkpoint: the error names it.
-        let resumed = try DigittyProcess.run(common + ["--output", output.path, "--resume"])
+        let resumed = try await DigittyProcess.run(common + ["--output", output.path, "--resume"])
         #expect(resumed.status == 1 && !resumed.signaled, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("cannot read '\(checkpoint)': not a usable training checkpoint"), "\(resumed.stderr)")
         try FileManager.default.removeItem(atPath: checkpoint)
@@ -192,18 +192,18 @@ import Testing
         let directory = data.appendingPathComponent("directory")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for arguments in [["--output", directory.path], ["--output", output.path, "--checkpoint", directory.path]] {
-            let result = try DigittyProcess.run(common + arguments)
+            let result = try await DigittyProcess.run(common + arguments)
             #expect(result.status == 1 && !result.signaled, "\(result.stderr)")
             #expect(result.stderr.contains("cannot write \(directory.path): it is a directory"), "\(result.stderr)")
             #expect(!result.stderr.contains("epoch 1/1"), "\(result.stderr)")
         }
     }
 
-    @Test func experimentWritesRunsAndALeaderboard() throws {
+    @Test func experimentWritesRunsAndALeaderboard() async throws {
         let data = try Self.syntheticMNIST(count: 300, testCount: 50)
         defer { try? FileManager.default.removeItem(at: data) }
         let output = data.appendingPathComponent("runs")
-        let result = try DigittyProcess.run(["experiment", "--data", data.path, "--output", output.path, "--epochs", "1",
+        let result = try await DigittyProcess.run(["experiment", "--data", data.path, "--output", output.path, "--epochs", "1",
                                              "--validation-size", "60", "--only", "simple"])
         #expect(result.status == 0, "\(result.stderr)")
         for run in ["simple-rot6", "simple-rot12"] {
@@ -221,33 +221,33 @@ import Testing
         #expect(markdown.contains("Best on validation"))
     }
 
-    @Test func badTrainingInputGivesAClearError() throws {
+    @Test func badTrainingInputGivesAClearError() async throws {
         let data = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: data) }
-        let missing = try DigittyProcess.run(["train", "--data", data.path])
+        let missing = try await DigittyProcess.run(["train", "--data", data.path])
         #expect(missing.status == 1 && !missing.signaled)
         #expect(missing.stderr.contains("MNIST"))
         try Data([0, 0, 8, 3, 0, 0]).write(to: data.appendingPathComponent("train-images-idx3-ubyte"))
         try Data([0, 0, 8, 1]).write(to: data.appendingPathComponent("train-labels-idx1-ubyte"))
         try Data([0, 0, 8, 3]).write(to: data.appendingPathComponent("t10k-images-idx3-ubyte"))
         try Data([0, 0, 8, 1]).write(to: data.appendingPathComponent("t10k-labels-idx1-ubyte"))
-        let truncated = try DigittyProcess.run(["train", "--data", data.path])
+        let truncated = try await DigittyProcess.run(["train", "--data", data.path])
         #expect(truncated.status == 1 && !truncated.signaled, "\(truncated.stderr)")
         #expect(truncated.stderr.contains("train-images-idx3-ubyte: too short for an IDX header"), "\(truncated.stderr)")
-        let badOptions = try DigittyProcess.run(["train", "--epochs", "0", "--data", data.path])
+        let badOptions = try await DigittyProcess.run(["train", "--epochs", "0", "--data", data.path])
         #expect(badOptions.status != 0 && !badOptions.signaled)
-        let resumeWithout = try DigittyProcess.run(["train", "--resume", "--data", data.path])
+        let resumeWithout = try await DigittyProcess.run(["train", "--resume", "--data", data.path])
         #expect(resumeWithout.status != 0 && !resumeWithout.signaled)
     }
 
-    @Test func aModelCanBeFineTunedOnPenRedrawnDigits() throws {
+    @Test func aModelCanBeFineTunedOnPenRedrawnDigits() async throws {
         let data = try Self.syntheticMNIST(count: 600, testCount: 50)
         defer { try? FileManager.default.removeItem(at: data) }
         let common = ["train", "--data", data.path, "--validation-size", "100", "--epochs", "1", "--batch-size", "32"]
         let base = data.appendingPathComponent("base.safetensors"), tuned = data.appendingPathComponent("tuned.safetensors")
-        let first = try DigittyProcess.run(common + ["--output", base.path])
+        let first = try await DigittyProcess.run(common + ["--output", base.path])
         #expect(first.status == 0, "\(first.stderr)")
-        let second = try DigittyProcess.run(common + ["--start-from", base.path, "--pen-redraw", "0.5", "--seed", "2",
+        let second = try await DigittyProcess.run(common + ["--start-from", base.path, "--pen-redraw", "0.5", "--seed", "2",
                                                       "--output", tuned.path])
         #expect(second.status == 0, "\(second.stderr)")
         let model = try ModelFile.load(contentsOf: tuned)
@@ -257,13 +257,13 @@ import Testing
         #expect(model.provenance.augmentation?.contains("50% redrawn with the app's pen") == true)
         #expect(try ModelFile.load(contentsOf: base).namedWeights.map(\.tensor) != model.namedWeights.map(\.tensor))
 
-        let missing = try DigittyProcess.run(common + ["--start-from", "/nonexistent/base.safetensors", "--output", tuned.path])
+        let missing = try await DigittyProcess.run(common + ["--start-from", "/nonexistent/base.safetensors", "--output", tuned.path])
         #expect(missing.status == 1 && missing.stderr.contains("cannot read '/nonexistent/base.safetensors': no such file"),
                 "\(missing.stderr)")
-        let otherArchitecture = try DigittyProcess.run(common + ["--arch", "deep", "--start-from", base.path, "--output", tuned.path])
+        let otherArchitecture = try await DigittyProcess.run(common + ["--arch", "deep", "--start-from", base.path, "--output", tuned.path])
         #expect(otherArchitecture.status == 1 && otherArchitecture.stderr.contains("its layers are not those of --arch deep"),
                 "\(otherArchitecture.stderr)")
-        let badShare = try DigittyProcess.run(common + ["--pen-redraw", "1.5", "--output", tuned.path])
+        let badShare = try await DigittyProcess.run(common + ["--pen-redraw", "1.5", "--output", tuned.path])
         #expect(badShare.status == 1 && badShare.stderr.contains("pen redraw 0…1"), "\(badShare.stderr)")
     }
 }

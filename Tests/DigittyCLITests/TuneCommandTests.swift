@@ -37,14 +37,14 @@ struct TuneCommandTests {
     /// The shipped default has a "not a digit" output: tuning replays junk beside the digits, judges the top digit,
     /// and saves the model with its calibration fitted again. (Before junk was replayed, the guard refused 60
     /// correctly labelled drawings: MNIST validation 99.48% → 99.06%, digits called "not a digit" counted wrong.)
-    @Test func correctlyLabelledDrawingsAreLearnedAndTheModelRecordsHow() throws {
+    @Test func correctlyLabelledDrawingsAreLearnedAndTheModelRecordsHow() async throws {
         let base = try ModelFile.load(contentsOf: try defaultModel())
         #expect(base.shapes.last == [11] && base.calibration.notADigitAtLeast != nil)
         let store = try Self.drawings(count: 60) { $0 }
         defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
         try Data("junk".utf8).write(to: store.directory.appendingPathComponent("3/notes.txt"))
         let output = store.directory.deletingLastPathComponent().appendingPathComponent("personal.safetensors")
-        let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
+        let result = try await DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
                                              "--output", output.path, "--data", Repository.mnist.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("skipped") && result.stderr.contains("notes.txt"), "\(result.stderr)")
@@ -64,7 +64,7 @@ struct TuneCommandTests {
     }
 
     /// A ten-output model is tuned on digits alone and keeps its calibration (here: none recorded).
-    @Test func aTenOutputModelIsTunedOnDigitsAndKeepsItsCalibration() throws {
+    @Test func aTenOutputModelIsTunedOnDigitsAndKeepsItsCalibration() async throws {
         let deep = Repository.models.appendingPathComponent("deep-rot6.safetensors")
         try Prerequisite.all(.mnist, .file(deep, "the shipped deep-rot6 model")).require()
         let base = try ModelFile.load(contentsOf: deep)
@@ -72,7 +72,7 @@ struct TuneCommandTests {
         let store = try Self.drawings(count: 60) { $0 }
         defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
         let output = store.directory.deletingLastPathComponent().appendingPathComponent("personal.safetensors")
-        let result = try DigittyProcess.run(["tune", "--model", deep.path, "--drawings", store.directory.path,
+        let result = try await DigittyProcess.run(["tune", "--model", deep.path, "--drawings", store.directory.path,
                                              "--output", output.path, "--data", Repository.mnist.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stderr.contains("calibration fitted again"), "\(result.stderr)")
@@ -85,11 +85,11 @@ struct TuneCommandTests {
 
     /// Digits taught as the next digit (a 3 as 4, a 9 as 0) cannot be learned without misreading MNIST: the
     /// guard refuses (a drop of far more than 0.1 points of MNIST validation), nothing is written.
-    @Test func aHarmfulDrawingSetIsRefusedAndThePreviousModelStays() throws {
+    @Test func aHarmfulDrawingSetIsRefusedAndThePreviousModelStays() async throws {
         let store = try Self.drawings(count: 150) { ($0 + 1) % 10 }
         defer { try? FileManager.default.removeItem(at: store.directory.deletingLastPathComponent()) }
         let previous = try previousModel(in: store.directory.deletingLastPathComponent())
-        let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
+        let result = try await DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", store.directory.path,
                                              "--output", previous.url.path, "--data", Repository.mnist.path])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("not written") && result.stderr.contains("0.1 points"), "\(result.stderr)")
@@ -108,10 +108,10 @@ struct TuneCommandTests {
         #expect(try Data(contentsOf: previous.url) == previous.bytes)
     }
 
-    @Test func anEmptyDrawingsFolderSaysWhatToDo() throws {
+    @Test func anEmptyDrawingsFolderSaysWhatToDo() async throws {
         let empty = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: empty) }
-        let result = try DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", empty.path,
+        let result = try await DigittyProcess.run(["tune", "--model", try defaultModel().path, "--drawings", empty.path,
                                              "--output", empty.appendingPathComponent("p.safetensors").path,
                                              "--data", Repository.mnist.path])
         #expect(result.status == 1 && result.stderr.contains("no drawings") && result.stderr.contains("teach"), "\(result.stderr)")

@@ -77,11 +77,5 @@ public final class DigittyBinary: @unchecked Sendable {
         return process.terminationReason == .exit ? process.terminationStatus : nil
     }
 
-    /// Runs `digitty arguments…` to the end off the cooperative pool (see `DigittyProcess.run`).
-    public static func run(_ arguments: [String], environment: [String: String] = [:], seconds: Double = 300) async throws
-        -> DigittyProcess.Result {
-        try await offPool { try DigittyProcess.run(arguments, environment: environment, timeout: seconds) }
-    }
-
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }

@@ -15,8 +15,16 @@ public enum DigittyProcess {
 
     /// Runs `digitty` to completion; it is killed (and the result says `signaled`) if it takes over `timeout` seconds.
     /// With `fileSizeLimit` (in 512-byte blocks, as `ulimit -f` in sh), writing a larger file fails as on a full disk.
+    /// The wait is on a thread of its own (`offPool`): a test waiting seconds for a child on one of the test
+    /// process's few cooperative threads would stall the other tests' tasks (the server tests' deadlines among them).
     public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
-                    timeout: TimeInterval = 600, fileSizeLimit: Int? = nil) throws -> Result {
+                           timeout: TimeInterval = 600, fileSizeLimit: Int? = nil) async throws -> Result {
+        try await offPool { try runBlocking(arguments, environment: environment, stdin: stdin, timeout: timeout,
+                                            fileSizeLimit: fileSizeLimit) }
+    }
+
+    private static func runBlocking(_ arguments: [String], environment: [String: String], stdin: Data?,
+                                    timeout: TimeInterval, fileSizeLimit: Int?) throws -> Result {
         let process = Process()
         if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")

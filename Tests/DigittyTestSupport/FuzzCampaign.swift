@@ -5,14 +5,16 @@ import Foundation
 ///
 /// Every fuzz suite (test suites named `…FuzzTests`) uses it, so that they all take their case count from the
 /// environment variable `FUZZ_CASES` (default `defaultCases`, a CI-sized run; `Tests/Benchmarks/fuzz.sh` asks
-/// for 10⁵) and print the same summary line: `fuzz NAME: cases N, rejects R, crashes C, hangs H`.
+/// for 10⁵) and print the same summary line: `fuzz NAME: cases N, rejects R, crashes C, hangs H`. Each suite
+/// runs its campaign inside `offPool`, on a thread of its own: a loop of tens of seconds on one of the test
+/// process's few cooperative threads would stall the other tests' tasks (the server tests' deadlines among them).
 ///
 /// A case reports `accepted` (the input was read, and what came out is consistent), `rejected` (a clear error of
 /// the expected kind), or `crashed` (a broken contract: an error of the wrong kind or not one line, or an accepted
 /// input giving an inconsistent result). A real trap cannot be counted in-process: it kills the test runner, which
 /// is a loud failure of its own. A case that runs longer than `caseTimeLimit` counts as a hang.
-public struct FuzzCampaign {
-    public enum Outcome: Equatable {
+public struct FuzzCampaign: Sendable {
+    public enum Outcome: Equatable, Sendable {
         case accepted
         case rejected
         case crashed(String)

@@ -8,15 +8,18 @@ import Testing
 /// a working model or fail with one line of `ModelFileError`.
 @Suite struct SafeTensorsFuzzTests {
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes())))
-    func mutatedModelFilesLoadOrFailCleanly() throws {
-        let valid = ModelFile.encode(try SmallModels.simple(filters: 2, hidden: 4))
-        let (header, data) = try Self.split(valid)
-        var random = SeededRandom(seed: 0x5AFE)
-        var campaign = FuzzCampaign("safetensors")
-        for index in 0..<FuzzCampaign.caseCount {
-            var mutation = "case \(index)"
-            let bytes = Self.mutate(header: header, data: data, using: &random, note: &mutation)
-            campaign.run(mutation) { Self.check(bytes) }
+    func mutatedModelFilesLoadOrFailCleanly() async throws {
+        let campaign = try await offPool { () throws -> FuzzCampaign in
+            let valid = ModelFile.encode(try SmallModels.simple(filters: 2, hidden: 4))
+            let (header, data) = try Self.split(valid)
+            var random = SeededRandom(seed: 0x5AFE)
+            var campaign = FuzzCampaign("safetensors")
+            for index in 0..<FuzzCampaign.caseCount {
+                var mutation = "case \(index)"
+                let bytes = Self.mutate(header: header, data: data, using: &random, note: &mutation)
+                campaign.run(mutation) { Self.check(bytes) }
+            }
+            return campaign
         }
         campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")

@@ -9,22 +9,25 @@ import Testing
 /// must load and predict consistently or fail with one line of error, never trap, hang or allocate wildly.
 @Suite struct ONNXFuzzTests {
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes(milliseconds: 60))))
-    func mutatedModelsLoadOrFailCleanly() throws {
-        let seeds = [try Onnx_ModelProto(serializedBytes: try ONNXExporter.export(try ExportTests.builtModel())),
-                     ConverterTests.pytorchStyle().proto, Self.indexingModel().proto]
-        var random = SeededRandom(seed: 0x0_2025)
-        var campaign = FuzzCampaign("onnx")
-        let images = ConverterTests.images(2)
-        for index in 0..<FuzzCampaign.caseCount {
-            var proto = seeds[index % seeds.count]
-            var note = "case \(index)"
-            Self.mutate(&proto, using: &random, note: &note)
-            var bytes = (try? proto.serializedBytes()) ?? []
-            if random.below(8) == 0, !bytes.isEmpty {
-                for _ in 0...random.below(4) { bytes[random.below(bytes.count)] = UInt8(truncatingIfNeeded: random.next()) }
-                note += ", bytes overwritten"
+    func mutatedModelsLoadOrFailCleanly() async throws {
+        let campaign = try await offPool { () throws -> FuzzCampaign in
+            let seeds = [try Onnx_ModelProto(serializedBytes: try ONNXExporter.export(try ExportTests.builtModel())),
+                         ConverterTests.pytorchStyle().proto, Self.indexingModel().proto]
+            var random = SeededRandom(seed: 0x0_2025)
+            var campaign = FuzzCampaign("onnx")
+            let images = ConverterTests.images(2)
+            for index in 0..<FuzzCampaign.caseCount {
+                var proto = seeds[index % seeds.count]
+                var note = "case \(index)"
+                Self.mutate(&proto, using: &random, note: &note)
+                var bytes = (try? proto.serializedBytes()) ?? []
+                if random.below(8) == 0, !bytes.isEmpty {
+                    for _ in 0...random.below(4) { bytes[random.below(bytes.count)] = UInt8(truncatingIfNeeded: random.next()) }
+                    note += ", bytes overwritten"
+                }
+                campaign.run(note) { Self.check(bytes, images: images, convert: index % 8 == 0) }
             }
-            campaign.run(note) { Self.check(bytes, images: images, convert: index % 8 == 0) }
+            return campaign
         }
         campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")

@@ -38,26 +38,29 @@ struct RequestFuzzTests {
 
     @Test("thousands of mutated bodies decode or fail with a one-line 4xx, never crash or hang",
           .timeLimit(.minutes(FuzzCampaign.suiteMinutes())))
-    func mutatedBodies() throws {
-        var mutator = Mutator(state: 42)
-        let limits = ServerLimits()
-        var campaign = FuzzCampaign("request body")
-        for round in 0..<FuzzCampaign.caseCount {
-            let (type, seed) = Self.seeds[round % Self.seeds.count]
-            let body = mutator.mutate(seed)
-            campaign.run("case \(round) (\(type), \(body.count) bytes)") {
-                do {
-                    let image = try ImageRequest.image(from: body, contentType: type, limits: limits)
-                    guard image.width * image.height <= limits.maxImagePixels else {
-                        return .crashed("a \(image.width)×\(image.height) image passed the pixel limit")
+    func mutatedBodies() async throws {
+        let campaign = try await offPool { () throws -> FuzzCampaign in
+            var mutator = Mutator(state: 42)
+            let limits = ServerLimits()
+            var campaign = FuzzCampaign("request body")
+            for round in 0..<FuzzCampaign.caseCount {
+                let (type, seed) = Self.seeds[round % Self.seeds.count]
+                let body = mutator.mutate(seed)
+                campaign.run("case \(round) (\(type), \(body.count) bytes)") {
+                    do {
+                        let image = try ImageRequest.image(from: body, contentType: type, limits: limits)
+                        guard image.width * image.height <= limits.maxImagePixels else {
+                            return .crashed("a \(image.width)×\(image.height) image passed the pixel limit")
+                        }
+                        return .accepted
+                    } catch {
+                        guard let error = error as? APIError else { return .crashed("not an APIError: \(error)") }
+                        guard (400..<500).contains(error.status.code) else { return .crashed("status \(error.status.code): \(error)") }
+                        return FuzzCampaign.checkMessage(error)
                     }
-                    return .accepted
-                } catch {
-                    guard let error = error as? APIError else { return .crashed("not an APIError: \(error)") }
-                    guard (400..<500).contains(error.status.code) else { return .crashed("status \(error.status.code): \(error)") }
-                    return FuzzCampaign.checkMessage(error)
                 }
             }
+            return campaign
         }
         campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")

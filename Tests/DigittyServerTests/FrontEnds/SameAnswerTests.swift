@@ -79,7 +79,7 @@ struct SameAnswerTests {
         }
 
         // `digitty predict --json`.
-        let predict = try await DigittyBinary.run(["predict", "--json", "--model", modelURL.path] + files.map(\.path))
+        let predict = try await DigittyProcess.run(["predict", "--json", "--model", modelURL.path] + files.map(\.path))
         #expect(predict.status == 0, "\(predict.stderr)")
         let cli = try predict.stdout.split(separator: "\n").map { line in
             Answer(json: try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]))

@@ -7,9 +7,9 @@ import Testing
 struct GracefulShutdownTests {
     @Test("a request in flight when shutdown begins is answered; then the server stops")
     func inFlightRequestFinishes() async throws {
-        // The request stays open across several awaits; while other tests' synchronous work (the fuzz campaigns)
-        // holds the two cooperative threads, each can resume seconds late. A deadline far beyond that keeps this
-        // test about shutdown, not about the upload deadline (UploadDeadlineTests).
+        // The request stays open across several awaits; while other tests' synchronous work holds the two
+        // cooperative threads, each can resume seconds late. A deadline far beyond that keeps this test about
+        // shutdown, not about the upload deadline (UploadDeadlineTests).
         var limits = ServerLimits()
         limits.requestTimeout = .seconds(300)
         let server = try await TestServer(models: try TestModels.pair(), limits: limits)

@@ -26,8 +26,8 @@ struct UploadDeadlineTests {
         for _ in 0..<5 {
             client.send(Self.head(length: body.count))
             client.send(Array(body.prefix(body.count / 2)))
-            // A blocking pause, not Task.sleep: while other tests' synchronous work (the fuzz campaigns) holds the
-            // two cooperative threads, a suspended task can resume many seconds late, and the body with it.
+            // A blocking pause, not Task.sleep: while other tests' synchronous work holds the two cooperative
+            // threads, a suspended task can resume many seconds late, and the body with it.
             usleep(20_000)
             client.send(Array(body.dropFirst(body.count / 2)))
             let answer = await client.readResponse()

@@ -30,7 +30,7 @@ struct TrainingTrackingTests {
         try await Self.withServer(training: 500, test: 60) { mlflow, data in
             let output = data.appendingPathComponent("bars.safetensors")
             // The server comes from MLFLOW_TRACKING_URI here; the other tests pass --mlflow.
-            let result = try await DigittyBinary.run(
+            let result = try await DigittyProcess.run(
                 ["train", "--data", data.path, "--epochs", "2", "--output", output.path, "--mlflow-experiment", "bars"] + Self.common,
                 environment: ["MLFLOW_TRACKING_URI": mlflow.uri])
             #expect(result.status == 0, "\(result.stderr)")
@@ -72,7 +72,7 @@ struct TrainingTrackingTests {
     func trainWithArtifactRootPath() async throws {
         try await Self.withServer(training: 300, test: 20, artifactRoot: "artifact-root") { mlflow, data in
             let output = data.appendingPathComponent("rooted.safetensors")
-            let result = try await DigittyBinary.run(
+            let result = try await DigittyProcess.run(
                 ["train", "--data", data.path, "--epochs", "1", "--output", output.path, "--mlflow", mlflow.uri] + Self.common)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(!result.stderr.contains("warning"), "\(result.stderr)")
@@ -111,7 +111,7 @@ struct TrainingTrackingTests {
             // The output's directory cannot be created: a file stands where it should be.
             let blocker = data.appendingPathComponent("blocker")
             try Data("not a directory".utf8).write(to: blocker)
-            let result = try await DigittyBinary.run(
+            let result = try await DigittyProcess.run(
                 ["train", "--data", data.path, "--epochs", "1", "--output", blocker.appendingPathComponent("m.safetensors").path,
                  "--mlflow", mlflow.uri] + Self.common)
             #expect(result.status == 1, "\(result.stderr)")
@@ -124,7 +124,7 @@ struct TrainingTrackingTests {
     func experiment() async throws {
         try await Self.withServer(training: 400, test: 40) { mlflow, data in
             let output = data.appendingPathComponent("grid")
-            let result = try await DigittyBinary.run(
+            let result = try await DigittyProcess.run(
                 ["experiment", "--data", data.path, "--output", output.path, "--epochs", "2", "--validation-size", "100",
                  "--only", "simple-rot6", "--mlflow", mlflow.uri, "--mlflow-experiment", "grid"])
             #expect(result.status == 0, "\(result.stderr)")
@@ -148,7 +148,7 @@ struct UnreachableTrackingTests {
         let data = try SyntheticMNIST.write(training: 300, test: 20)
         defer { try? FileManager.default.removeItem(at: data) }
         let output = data.appendingPathComponent("alone.safetensors")
-        let result = try await DigittyBinary.run(
+        let result = try await DigittyProcess.run(
             ["train", "--data", data.path, "--epochs", "2", "--output", output.path,
              "--mlflow", "http://127.0.0.1:\(Tools.freePort())"] + TrainingTrackingTests.common)
         #expect(result.status == 0, "\(result.stderr)")

@@ -36,36 +36,39 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes(milliseconds: 40))))
-    func randomTerminalInputNeverBreaksTheApp() {
-        var random = SeededRandom(seed: 0x7E12)
-        var campaign = FuzzCampaign("terminal input")
-        let renderer = Renderer(capabilities: Capabilities(unicode: random.below(2) == 0, colour: .grey256))
-        for index in 0..<FuzzCampaign.caseCount {
-            let size = TerminalSize(columns: random.pick([0, 1, 20, 79, 80, 108, 200, 400]),
-                                    rows: random.pick([0, 1, 10, 23, 24, 31, 60, 200]))
-            var bytes: [UInt8] = []
-            for _ in 0..<(1 + random.below(6)) { bytes += Self.piece(&random) }
-            campaign.run("case \(index): \(size.columns)×\(size.rows), bytes \(bytes.prefix(40))") {
-                var state = AppState(size: size, modelName: "m")
-                var decoder = InputDecoder()
-                var events: [InputEvent] = []
-                var rest = bytes[...]
-                while !rest.isEmpty {
-                    let cut = 1 + random.below(rest.count)
-                    events += decoder.feed(rest.prefix(cut))
-                    rest = rest.dropFirst(cut)
+    func randomTerminalInputNeverBreaksTheApp() async throws {
+        let campaign = try await offPool { () throws -> FuzzCampaign in
+            var random = SeededRandom(seed: 0x7E12)
+            var campaign = FuzzCampaign("terminal input")
+            let renderer = Renderer(capabilities: Capabilities(unicode: random.below(2) == 0, colour: .grey256))
+            for index in 0..<FuzzCampaign.caseCount {
+                let size = TerminalSize(columns: random.pick([0, 1, 20, 79, 80, 108, 200, 400]),
+                                        rows: random.pick([0, 1, 10, 23, 24, 31, 60, 200]))
+                var bytes: [UInt8] = []
+                for _ in 0..<(1 + random.below(6)) { bytes += Self.piece(&random) }
+                campaign.run("case \(index): \(size.columns)×\(size.rows), bytes \(bytes.prefix(40))") {
+                    var state = AppState(size: size, modelName: "m")
+                    var decoder = InputDecoder()
+                    var events: [InputEvent] = []
+                    var rest = bytes[...]
+                    while !rest.isEmpty {
+                        let cut = 1 + random.below(rest.count)
+                        events += decoder.feed(rest.prefix(cut))
+                        rest = rest.dropFirst(cut)
+                    }
+                    events += decoder.flush()
+                    for event in events { _ = state.handle(event) }
+                    guard (0..<Canvas.size).contains(state.cursor.x), (0..<Canvas.size).contains(state.cursor.y) else {
+                        return .crashed("cursor left the canvas: \(state.cursor)")
+                    }
+                    let frame = renderer.render(state)
+                    guard frame.size.columns == size.columns, frame.size.rows == size.rows else {
+                        return .crashed("a \(frame.size.columns)×\(frame.size.rows) frame for a \(size.columns)×\(size.rows) terminal")
+                    }
+                    return events.isEmpty ? .rejected : .accepted
                 }
-                events += decoder.flush()
-                for event in events { _ = state.handle(event) }
-                guard (0..<Canvas.size).contains(state.cursor.x), (0..<Canvas.size).contains(state.cursor.y) else {
-                    return .crashed("cursor left the canvas: \(state.cursor)")
-                }
-                let frame = renderer.render(state)
-                guard frame.size.columns == size.columns, frame.size.rows == size.rows else {
-                    return .crashed("a \(frame.size.columns)×\(frame.size.rows) frame for a \(size.columns)×\(size.rows) terminal")
-                }
-                return events.isEmpty ? .rejected : .accepted
             }
+            return campaign
         }
         campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")

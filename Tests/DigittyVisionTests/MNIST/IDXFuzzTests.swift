@@ -8,33 +8,36 @@ import Testing
 /// agree with its data, or one line of `MNISTError`.
 @Suite struct IDXFuzzTests {
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes())))
-    func mutatedIDXFilesDecodeOrFailCleanly() {
-        let digits = IDXFile(images: (0 ..< 3 * 784).map { UInt8(truncatingIfNeeded: $0 &* 13) }, rows: 28, columns: 28)
-        let seeds = [IDXFileTests.images.encoded(), IDXFileTests.labels.encoded(), digits.encoded()]
-        var random = SeededRandom(seed: 0x1D8)
-        var campaign = FuzzCampaign("idx")
-        for index in 0 ..< FuzzCampaign.caseCount {
-            var bytes = seeds[index % seeds.count]
-            var note = "case \(index)"
-            switch random.below(4) {
-            case 0, 1:  // a header field: magic, count, rows or columns
-                let field = random.below(bytes.count >= 16 ? 4 : 2)
-                let value: UInt32 = random.pick([0, 1, 3, 28, 0x801, 0x803, 0x802, 4096, 4097, 0x0100_0000, 0x7FFF_FFFF,
-                                                 0x8000_0000, .max, UInt32(random.below(1 << 16))])
-                bytes.replaceSubrange(4 * field ..< 4 * field + 4, with: BigEndian.bytes(value))
-                note += ": header field \(field) = \(value)"
-            case 2:  // the data's length
-                if random.below(2) == 0 { bytes.removeLast(min(bytes.count, 1 + random.below(40))) } else { bytes += [7, 7, 7] }
-                note += ": \(bytes.count) bytes"
-            default:
-                bytes = Fuzzer.mutate(bytes, using: &random)
-                note += ": bytes damaged"
+    func mutatedIDXFilesDecodeOrFailCleanly() async throws {
+        let campaign = try await offPool { () throws -> FuzzCampaign in
+            let digits = IDXFile(images: (0 ..< 3 * 784).map { UInt8(truncatingIfNeeded: $0 &* 13) }, rows: 28, columns: 28)
+            let seeds = [IDXFileTests.images.encoded(), IDXFileTests.labels.encoded(), digits.encoded()]
+            var random = SeededRandom(seed: 0x1D8)
+            var campaign = FuzzCampaign("idx")
+            for index in 0 ..< FuzzCampaign.caseCount {
+                var bytes = seeds[index % seeds.count]
+                var note = "case \(index)"
+                switch random.below(4) {
+                case 0, 1:  // a header field: magic, count, rows or columns
+                    let field = random.below(bytes.count >= 16 ? 4 : 2)
+                    let value: UInt32 = random.pick([0, 1, 3, 28, 0x801, 0x803, 0x802, 4096, 4097, 0x0100_0000, 0x7FFF_FFFF,
+                                                     0x8000_0000, .max, UInt32(random.below(1 << 16))])
+                    bytes.replaceSubrange(4 * field ..< 4 * field + 4, with: BigEndian.bytes(value))
+                    note += ": header field \(field) = \(value)"
+                case 2:  // the data's length
+                    if random.below(2) == 0 { bytes.removeLast(min(bytes.count, 1 + random.below(40))) } else { bytes += [7, 7, 7] }
+                    note += ": \(bytes.count) bytes"
+                default:
+                    bytes = Fuzzer.mutate(bytes, using: &random)
+                    note += ": bytes damaged"
+                }
+                if random.below(3) == 0 {
+                    bytes = Zlib.deflate(bytes, container: .gzip)
+                    note += ", gzip"
+                }
+                campaign.run(note) { Self.check(bytes) }
             }
-            if random.below(3) == 0 {
-                bytes = Zlib.deflate(bytes, container: .gzip)
-                note += ", gzip"
-            }
-            campaign.run(note) { Self.check(bytes) }
+            return campaign
         }
         campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
