@@ -5,9 +5,7 @@ import Foundation
 ///
 /// Every fuzz suite (test suites named `…FuzzTests`) uses it, so that they all take their case count from the
 /// environment variable `FUZZ_CASES` (default `defaultCases`, a CI-sized run; `Tests/Benchmarks/fuzz.sh` asks
-/// for 10⁵) and print the same summary line: `fuzz NAME: cases N, rejects R, crashes C, hangs H`. Each suite
-/// runs its campaign inside `offPool`, on a thread of its own: a loop of tens of seconds on one of the test
-/// process's few cooperative threads would stall the other tests' tasks (the server tests' deadlines among them).
+/// for 10⁵) and print the same summary line: `fuzz NAME: cases N, rejects R, crashes C, hangs H`.
 ///
 /// A case reports `accepted` (the input was read, and what came out is consistent), `rejected` (a clear error of
 /// the expected kind), or `crashed` (a broken contract: an error of the wrong kind or not one line, or an accepted
@@ -44,6 +42,20 @@ public struct FuzzCampaign: Sendable {
     public private(set) var hangs: [String] = []
 
     public init(_ name: String) { self.name = name }
+
+    /// A campaign named `name` whose `cases` call `run` once per case, on a thread of its own (`offPool`): at
+    /// `fuzz.sh`'s 10⁵ cases the loop takes minutes, which on one of the test process's few cooperative threads
+    /// would stall the other tests' tasks (the server tests' deadlines among them). Prints the report at the end.
+    public static func run(_ name: String, _ cases: @escaping @Sendable (inout FuzzCampaign) throws -> Void) async throws
+        -> FuzzCampaign {
+        let campaign = try await offPool {
+            var campaign = FuzzCampaign(name)
+            try cases(&campaign)
+            return campaign
+        }
+        campaign.report()
+        return campaign
+    }
 
     /// Runs one case; `describe` says what the case was (for the report of a crash or hang).
     public mutating func run(_ describe: @autoclosure () -> String, _ body: () -> Outcome) {

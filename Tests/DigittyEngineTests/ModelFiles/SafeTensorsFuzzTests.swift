@@ -9,19 +9,16 @@ import Testing
 @Suite struct SafeTensorsFuzzTests {
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes())))
     func mutatedModelFilesLoadOrFailCleanly() async throws {
-        let campaign = try await offPool { () throws -> FuzzCampaign in
+        let campaign = try await FuzzCampaign.run("safetensors") { campaign in
             let valid = ModelFile.encode(try SmallModels.simple(filters: 2, hidden: 4))
             let (header, data) = try Self.split(valid)
             var random = SeededRandom(seed: 0x5AFE)
-            var campaign = FuzzCampaign("safetensors")
             for index in 0..<FuzzCampaign.caseCount {
                 var mutation = "case \(index)"
                 let bytes = Self.mutate(header: header, data: data, using: &random, note: &mutation)
                 campaign.run(mutation) { Self.check(bytes) }
             }
-            return campaign
         }
-        campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
         #expect(campaign.hangs.isEmpty, "\(campaign.hangs.prefix(5))")
         #expect(campaign.rejects > campaign.cases / 4)

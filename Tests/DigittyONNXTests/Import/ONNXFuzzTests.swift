@@ -10,11 +10,10 @@ import Testing
 @Suite struct ONNXFuzzTests {
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes(milliseconds: 60))))
     func mutatedModelsLoadOrFailCleanly() async throws {
-        let campaign = try await offPool { () throws -> FuzzCampaign in
+        let campaign = try await FuzzCampaign.run("onnx") { campaign in
             let seeds = [try Onnx_ModelProto(serializedBytes: try ONNXExporter.export(try ExportTests.builtModel())),
                          ConverterTests.pytorchStyle().proto, Self.indexingModel().proto]
             var random = SeededRandom(seed: 0x0_2025)
-            var campaign = FuzzCampaign("onnx")
             let images = ConverterTests.images(2)
             for index in 0..<FuzzCampaign.caseCount {
                 var proto = seeds[index % seeds.count]
@@ -27,9 +26,7 @@ import Testing
                 }
                 campaign.run(note) { Self.check(bytes, images: images, convert: index % 8 == 0) }
             }
-            return campaign
         }
-        campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
         #expect(campaign.hangs.isEmpty, "\(campaign.hangs.prefix(5))")
         #expect(campaign.rejects > 0 && campaign.rejects < campaign.cases)

@@ -39,10 +39,9 @@ struct RequestFuzzTests {
     @Test("thousands of mutated bodies decode or fail with a one-line 4xx, never crash or hang",
           .timeLimit(.minutes(FuzzCampaign.suiteMinutes())))
     func mutatedBodies() async throws {
-        let campaign = try await offPool { () throws -> FuzzCampaign in
+        let campaign = try await FuzzCampaign.run("request body") { campaign in
             var mutator = Mutator(state: 42)
             let limits = ServerLimits()
-            var campaign = FuzzCampaign("request body")
             for round in 0..<FuzzCampaign.caseCount {
                 let (type, seed) = Self.seeds[round % Self.seeds.count]
                 let body = mutator.mutate(seed)
@@ -60,9 +59,7 @@ struct RequestFuzzTests {
                     }
                 }
             }
-            return campaign
         }
-        campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
         #expect(campaign.hangs.isEmpty, "\(campaign.hangs.prefix(5))")
         #expect(campaign.rejects > 0 && campaign.rejects < campaign.cases)

@@ -37,9 +37,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes(milliseconds: 40))))
     func randomTerminalInputNeverBreaksTheApp() async throws {
-        let campaign = try await offPool { () throws -> FuzzCampaign in
+        let campaign = try await FuzzCampaign.run("terminal input") { campaign in
             var random = SeededRandom(seed: 0x7E12)
-            var campaign = FuzzCampaign("terminal input")
             let renderer = Renderer(capabilities: Capabilities(unicode: random.below(2) == 0, colour: .grey256))
             for index in 0..<FuzzCampaign.caseCount {
                 let size = TerminalSize(columns: random.pick([0, 1, 20, 79, 80, 108, 200, 400]),
@@ -68,9 +67,7 @@ import Testing
                     return events.isEmpty ? .rejected : .accepted
                 }
             }
-            return campaign
         }
-        campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
         #expect(campaign.hangs.isEmpty, "\(campaign.hangs.prefix(5))")
         #expect(campaign.rejects < campaign.cases)

@@ -40,17 +40,14 @@ import Testing
     /// A campaign of `seeds` mutated by `mutate`, each case decoded and checked.
     static func fuzz(_ name: String, seed: UInt64, seeds: [[UInt8]],
                      mutate: @escaping @Sendable ([UInt8], inout SeededRandom, inout String) -> [UInt8]) async throws {
-        let campaign = try await offPool { () throws -> FuzzCampaign in
+        let campaign = try await FuzzCampaign.run(name) { campaign in
             var random = SeededRandom(seed: seed)
-            var campaign = FuzzCampaign(name)
             for index in 0 ..< FuzzCampaign.caseCount {
                 var note = "case \(index)"
                 let bytes = mutate(seeds[index % seeds.count], &random, &note)
                 campaign.run(note) { Self.check(bytes) }
             }
-            return campaign
         }
-        campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
         #expect(campaign.hangs.isEmpty, "\(campaign.hangs.prefix(5))")
         #expect(campaign.rejects > 0 && campaign.rejects < campaign.cases)

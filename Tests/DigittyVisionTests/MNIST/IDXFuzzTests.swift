@@ -9,11 +9,10 @@ import Testing
 @Suite struct IDXFuzzTests {
     @Test(.timeLimit(.minutes(FuzzCampaign.suiteMinutes())))
     func mutatedIDXFilesDecodeOrFailCleanly() async throws {
-        let campaign = try await offPool { () throws -> FuzzCampaign in
+        let campaign = try await FuzzCampaign.run("idx") { campaign in
             let digits = IDXFile(images: (0 ..< 3 * 784).map { UInt8(truncatingIfNeeded: $0 &* 13) }, rows: 28, columns: 28)
             let seeds = [IDXFileTests.images.encoded(), IDXFileTests.labels.encoded(), digits.encoded()]
             var random = SeededRandom(seed: 0x1D8)
-            var campaign = FuzzCampaign("idx")
             for index in 0 ..< FuzzCampaign.caseCount {
                 var bytes = seeds[index % seeds.count]
                 var note = "case \(index)"
@@ -37,9 +36,7 @@ import Testing
                 }
                 campaign.run(note) { Self.check(bytes) }
             }
-            return campaign
         }
-        campaign.report()
         #expect(campaign.crashes.isEmpty, "\(campaign.crashes.prefix(5))")
         #expect(campaign.hangs.isEmpty, "\(campaign.hangs.prefix(5))")
         #expect(campaign.rejects > 0 && campaign.rejects < campaign.cases)
