@@ -157,7 +157,9 @@ import Testing
             let error = await Self.failure(of: downloader)
             #expect(error == .network(url: server.url("stall").appendingPathComponent("a-labels.gz").absoluteString,
                                       reason: "no data for 1 s (timed out)"))
-            #expect(Date().timeIntervalSince(started) < 20)
+            // A guard against a hang, not a measure of the 1 s timeout (the error above says it fired): the task
+            // may resume many seconds late while other tests' synchronous work holds the cooperative threads.
+            #expect(Date().timeIntervalSince(started) < 120)
             #expect(fixture.destinationNames().isEmpty)
         }
     }
