@@ -53,12 +53,12 @@ import Testing
         let directory = Repository.temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let started = Date()
         let timedOut = try await DigittyProcess.run(["data", "fetch", "--data", directory.path, "--mirror", server.url("stall").absoluteString, "--timeout", "1"],
                                               timeout: 60)
+        // Exiting by itself (not killed by the 60-s watchdog) with this message is the timeout at work; a wall-clock
+        // bound here would measure the test pool's stalls as much as the command.
         #expect(timedOut.status == 1 && !timedOut.signaled, "\(timedOut.stderr)")
         #expect(timedOut.stderr.contains("train-images-idx3-ubyte.gz: no data for 1 s (timed out)"), "\(timedOut.stderr)")
-        #expect(Date().timeIntervalSince(started) < 30)
         #expect(Self.names(in: directory).isEmpty)
 
         let process = Process()
@@ -67,7 +67,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         while Self.names(in: directory).isEmpty, process.isRunning, Date() < deadline { usleep(20_000) }
         #expect(Self.names(in: directory).first?.hasSuffix(".part") == true, "no temporary file while downloading")
         process.interrupt()

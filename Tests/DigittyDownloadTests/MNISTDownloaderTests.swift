@@ -171,13 +171,13 @@ import Testing
             let log = ProgressLog()
             let downloader = MNISTDownloader(directory: fixture.destination, mirror: server.url("stall"), files: fixture.files)
             let task = Task { try await downloader.fetch { log.add($0) } }
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(60)
             while log.all.last.map({ $0.received == 0 }) ?? true, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             #expect(fixture.destinationNames().count == 1) // the temporary file, while the server stalls
             task.cancel()
-            let started = Date()
+            // `.cancelled`, not the 60 s stall timeout's network error, says the cancel stopped the download. No
+            // wall-clock bound: the task may resume late while other tests' synchronous work holds the test pool.
             let result = await task.result
-            #expect(Date().timeIntervalSince(started) < 5)
             guard case let .failure(error as DownloadError) = result, case .cancelled = error else {
                 Issue.record("expected a cancelled download, got \(result)")
                 return
