@@ -83,9 +83,7 @@ public enum MNISTPreprocessing {
     /// Ink strength 0…1 (ink = 1) with the background level removed and the strongest ink stretched to 1;
     /// nil when there is no ink to speak of.
     static func inkMap(of image: GrayImage) -> GrayImage? {
-        var background = borderMedian(of: image)
-        let inverted = background > 0.5
-        if inverted { background = 1 - background }
+        let (background, inverted) = background(of: image)
         var pixels = image.pixels
         // Through buffer pointers: this runs on every prediction the server makes.
         let strongest = pixels.withUnsafeMutableBufferPointer { pixels in
@@ -105,10 +103,15 @@ public enum MNISTPreprocessing {
         return GrayImage(width: image.width, height: image.height, pixels: pixels)
     }
 
-    /// The median of the pixels along the image's four edges (of all of them for images two pixels thin).
-    static func borderMedian(of image: GrayImage) -> Float {
+    /// The background, read from the pixels along the image's four edges (all of them for images two pixels thin):
+    /// their median gives the polarity (dark ink on light above ½), and their quartile on the background's side
+    /// gives its level in ink terms. The quartile, not the median: up to three quarters of the border may be ink,
+    /// as when a digit is cropped tightly or stretched to fill its picture, before that ink is taken for background
+    /// and the faint cells of every stroke are erased with it.
+    static func background(of image: GrayImage) -> (level: Float, inverted: Bool) {
         let (w, h) = (image.width, image.height)
         let count = w <= 2 || h <= 2 ? w * h : 2 * w + 2 * (h - 2)
+        guard count > 0 else { return (0, false) }
         return image.pixels.withUnsafeBufferPointer { pixels in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
                 var border = buffer
@@ -122,7 +125,8 @@ public enum MNISTPreprocessing {
                     for y in 1 ..< h - 1 { add(pixels[y * w]); add(pixels[y * w + w - 1]) }
                 }
                 border.sort()
-                return count == 0 ? 0 : border[count / 2]
+                let inverted = border[count / 2] > 0.5
+                return inverted ? (1 - border[count - 1 - count / 4], true) : (border[count / 4], false)
             }
         }
     }

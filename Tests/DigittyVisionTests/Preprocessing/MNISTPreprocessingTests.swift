@@ -116,6 +116,27 @@ import Testing
         let line = try #require(MNISTPreprocessing.prepare(corner))
         #expect(line.pixels.reduce(0, +) > 10)
     }
+
+    /// A digit cropped tightly, or stretched to fill its picture as forms and old scanners do, has ink along much
+    /// of its border. That ink is not background: the picture reads exactly as it does with a margin around it.
+    @Test func inkAlongMostOfTheBorderIsNotTakenForBackground() throws {
+        // An 8×8 "4" in optdigits' grey levels (0…16): 17 of its 28 border cells are ink, their median 4/16.
+        let levels: [Float] = [4, 16, 0, 0, 0, 0, 16, 4,
+                               8, 16, 0, 0, 0, 0, 16, 8,
+                               8, 16, 0, 0, 0, 0, 16, 8,
+                               6, 16, 12, 12, 12, 12, 16, 6,
+                               2, 8, 8, 8, 8, 8, 16, 6,
+                               0, 0, 0, 0, 0, 0, 16, 6,
+                               0, 0, 0, 0, 0, 0, 16, 6,
+                               0, 0, 0, 0, 0, 2, 16, 4]
+        let tight = GrayImage(width: 8, height: 8, pixels: levels.map { $0 / 16 })
+        var margin = GrayImage(width: 12, height: 12)
+        for y in 0 ..< 8 { for x in 0 ..< 8 { margin[x + 2, y + 2] = tight[x, y] } }
+        let border = (0 ..< 8).flatMap { [tight[$0, 0], tight[$0, 7]] } + (1 ..< 7).flatMap { [tight[0, $0], tight[7, $0]] }
+        #expect(border.sorted()[border.count / 2] == 0.25)  // the case: the border's median pixel is ink
+        #expect(MNISTPreprocessing.background(of: tight) == (level: 0, inverted: false))
+        #expect(try #require(MNISTPreprocessing.prepare(tight)) == MNISTPreprocessing.prepare(margin))
+    }
 }
 
 private extension Float {

@@ -44,11 +44,13 @@ enum ReferencePreprocessing {
     /// Ink strength 0…1 (ink = 1) with the background level removed and the strongest ink stretched to 1;
     /// nil when there is no ink to speak of.
     static func inkMap(of image: GrayImage) -> GrayImage? {
-        var background = median(of: borderPixels(of: image))
+        // The border's median gives the polarity, its quartile on the background's side the background level.
+        let border = borderPixels(of: image).sorted()
         var pixels = image.pixels
-        if background > 0.5 {
+        var background = border[border.count / 4]
+        if border[border.count / 2] > 0.5 {
             for i in pixels.indices { pixels[i] = 1 - pixels[i] }
-            background = 1 - background
+            background = 1 - border[border.count - 1 - border.count / 4]
         }
         var strongest: Float = 0
         for i in pixels.indices {
@@ -72,11 +74,6 @@ enum ReferencePreprocessing {
             border.append(image.pixels[y * w + w - 1])
         }
         return border
-    }
-
-    static func median(of values: [Float]) -> Float {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     /// The smallest rectangle (x, y, width, height) holding every non-zero pixel, or nil if there is none.
