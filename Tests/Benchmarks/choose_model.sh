@@ -5,14 +5,15 @@
 # (top digit) and on the same digits at optdigits-like low resolution (validation_sets.py), with the share of those
 # given the "not a digit" verdict. Test data and optdigits are never read here.
 # Usage: swift build -c release --product digitty && sh Tests/Benchmarks/choose_model.sh candidate.safetensors...
-# JUNK=1000 measures the validation junk on 1,000 pictures of each kind instead of 200 (the tables so far used 200).
+# The validation junk is 1,000 pictures of each kind (JUNK sets another count): 1,200 in all, the count the model card's
+# candidate tables up to O used, could not separate candidates a seed apart.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 binary=${DIGITTY_BINARY:-$root/.build/release/digitty}
 python=${PYTHON:-$root/.venv/bin/python}
 data=${DIGITTY_DATA:-$root/../shared/data/mnist}
 rejection=${FALSE_REJECTION:-0.003}
-junk_per_kind=${JUNK:-200}  # validation junk pictures of each of the six kinds
+junk_per_kind=${JUNK:-1000}  # validation junk pictures of each of the six kinds
 [ -x "$binary" ] || { echo "build first: swift build -c release --product digitty" >&2; exit 1; }
 [ -x "$python" ] || { echo "make the venv first: bash .ci/setup tests" >&2; exit 1; }
 [ $# -gt 0 ] || { echo "usage: $0 candidate.safetensors..." >&2; exit 1; }
