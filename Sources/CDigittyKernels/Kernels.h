@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "CDigittyKernels.h"
+#include "WinogradMatrices.h"
 
 // Static helpers pass `v16` values by register between each other inside one file, so the ABI note clang gives for
 // vectors wider than the portable baseline's registers does not apply.
@@ -613,12 +614,16 @@ void KERNEL(conv2d)(const dk_conv_shape *shape, const float *input, const float 
     }
 }
 
-// MARK: - Winograd convolution F(2×2, 3×3) (inference)
-// A 3×3, stride-1 convolution computed on 2×2 output tiles: each tile's 4×4 input patch is transformed (V = Bᵀ·d·B),
-// multiplied position by position with the transformed weights (M = V·U, a matrix product per position over the
-// channels), and transformed back (Y = Aᵀ·M·A): 16 multiplications per tile and channel pair instead of 36.
-// Layouts: V is [16][tiles][channelStride], M is [16][tiles][paddedFilters], U is [16][channels][paddedFilters]
+// MARK: - Winograd convolution F(m×m, 3×3) (inference)
+// A 3×3, stride-1 convolution computed on m×m output tiles (m = 2…5, chosen per layer by dk_winograd_tile): each
+// tile's n×n input patch (n = m + 2) is transformed (V = Bᵀ·d·B), multiplied position by position with the
+// transformed weights (M = V·U, a matrix product per position over the channels), and transformed back
+// (Y = Aᵀ·M·A): n² multiplications per tile and channel pair instead of 9·m². The matrices are WinogradMatrices.h's.
+// Layouts: V is [n²][tiles][channelStride], M is [n²][tiles][paddedFilters], U is [n²][channels][paddedFilters]
 // (dk_winograd_weights), where paddedFilters rounds filters up to 16 and channelStride rounds channels up to 16.
+// A pooled epilogue first writes the tiles' outputs to scratch (an odd m splits pooling windows between tiles).
+
+#define WINOGRAD_MAX_PATCH (WINOGRAD_MAX_TILE + 2)
 
 INLINE v16 load_partial16(const float *p, long count) {
     v16 v = {0};
@@ -627,31 +632,49 @@ INLINE v16 load_partial16(const float *p, long count) {
 }
 INLINE void store_partial16(float *p, v16 v, long count) { memcpy(p, &v, (size_t)count * sizeof(float)); }
 
-/// Transforms the 4×4 input patch whose top-left is (`top`, `left`) (zeros outside the image), channels
+/// `Σ_k row[k] · x[k · stride]` over `count` terms. `row` is a constant table and the loop is unrolled, so the
+/// compiler drops the zero terms and turns ±1 into additions and subtractions.
+INLINE v16 combine(const float *row, int count, const v16 *x, int stride) {
+    v16 sum = {0};
+    bool first = true;
+#pragma clang loop unroll(full)
+    for (int k = 0; k < count; k++) {
+        float c = row[k];
+        v16 term = x[k * stride];
+        if (c == 0) continue;
+        if (c == 1) sum = first ? term : sum + term;
+        else if (c == -1) sum = first ? -term : sum - term;
+        else sum = first ? splat16(c) * term : sum + splat16(c) * term;
+        first = false;
+    }
+    return sum;
+}
+
+/// Transforms the n×n input patch whose top-left is (`top`, `left`) (zeros outside the image), channels
 /// `channel..<channel + 16` (of which `count` are real), into `v[position · positionStride]`.
-INLINE void winograd_input_tile(const dk_conv_shape *s, const float *input, long top, long left, long channel,
-                                long count, float *v, long positionStride) {
-    v16 d[4][4];
-    for (int i = 0; i < 4; i++) {
-        for (int j = 0; j < 4; j++) {
+INLINE void winograd_input_tile(int m, const float *bt, const dk_conv_shape *s, const float *input, long top,
+                                long left, long channel, long count, float *v, long positionStride) {
+    const int n = m + 2;
+    v16 d[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH], r[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < n; i++) {
+#pragma clang loop unroll(full)
+        for (int j = 0; j < n; j++) {
             long y = top + i, x = left + j;
             const float *p = input + (y * s->width + x) * s->channels + channel;
             bool inside = y >= 0 && y < s->height && x >= 0 && x < s->width;
             d[i][j] = !inside ? (v16){0} : count == 16 ? load16(p) : load_partial16(p, count);
         }
     }
-    v16 r[4][4];  // Bᵀ·d: rows
-    for (int j = 0; j < 4; j++) {
-        r[0][j] = d[0][j] - d[2][j];
-        r[1][j] = d[1][j] + d[2][j];
-        r[2][j] = d[2][j] - d[1][j];
-        r[3][j] = d[1][j] - d[3][j];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < n; i++) {  // Bᵀ·d: rows
+#pragma clang loop unroll(full)
+        for (int j = 0; j < n; j++) r[i][j] = combine(bt + i * n, n, &d[0][j], WINOGRAD_MAX_PATCH);
     }
-    for (int i = 0; i < 4; i++) {  // (Bᵀ·d)·B: columns
-        store16(v + (4 * i + 0) * positionStride, r[i][0] - r[i][2]);
-        store16(v + (4 * i + 1) * positionStride, r[i][1] + r[i][2]);
-        store16(v + (4 * i + 2) * positionStride, r[i][2] - r[i][1]);
-        store16(v + (4 * i + 3) * positionStride, r[i][1] - r[i][3]);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < n; i++) {  // (Bᵀ·d)·B: columns
+#pragma clang loop unroll(full)
+        for (int j = 0; j < n; j++) store16(v + (n * i + j) * positionStride, combine(bt + j * n, n, r[i], 1));
     }
 }
 
@@ -680,11 +703,11 @@ INLINE void multiply_rows(int rows, int blocks, const float *v, long channelStri
     }
 }
 
-/// `m[position][tile][f] = Σ_c v[position][tile][c] · u[position][c][f]`: four tiles at a time, then the one to three
-/// left, each with as many filter blocks as keep ACCUMULATORS accumulators busy.
-static void winograd_multiply(const float *v, const float *u, float *m, long tiles, long channels,
+/// `m[position][tile][f] = Σ_c v[position][tile][c] · u[position][c][f]` for `positions` positions: four tiles at a
+/// time, then the one to three left, each with as many filter blocks as keep ACCUMULATORS accumulators busy.
+static void winograd_multiply(const float *v, const float *u, float *m, long positions, long tiles, long channels,
                               long channelStride, long paddedFilters) {
-    for (long position = 0; position < 16; position++) {
+    for (long position = 0; position < positions; position++) {
         const float *vp = v + position * tiles * channelStride, *up = u + position * channels * paddedFilters;
         float *mp = m + position * tiles * paddedFilters;
         for (long first = 0; first < tiles;) {
@@ -703,66 +726,105 @@ static void winograd_multiply(const float *v, const float *u, float *m, long til
     }
 }
 
-/// Transforms tile `tile`'s products back to its 2×2 outputs (Aᵀ·m·A), filters `filter..<filter + 16`, plus `bias`.
-INLINE void winograd_output_tile(const float *m, long tile, long tiles, long paddedFilters, long filter, v16 bias,
-                                 v16 y[2][2]) {
-    v16 t[4][4];
-    for (int position = 0; position < 16; position++) {
-        t[position / 4][position % 4] = load16(m + (position * tiles + tile) * paddedFilters + filter);
+/// Transforms tile `tile`'s products back to its m×m outputs (Aᵀ·m·A), filters `filter..<filter + 16`, plus `bias`.
+INLINE void winograd_output_tile(int m, const float *at, const float *products, long tile, long tiles,
+                                 long paddedFilters, long filter, v16 bias,
+                                 v16 y[WINOGRAD_MAX_TILE][WINOGRAD_MAX_TILE]) {
+    const int n = m + 2;
+    v16 t[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH], r[WINOGRAD_MAX_TILE][WINOGRAD_MAX_PATCH];
+#pragma clang loop unroll(full)
+    for (int position = 0; position < n * n; position++) {
+        t[position / n][position % n] = load16(products + (position * tiles + tile) * paddedFilters + filter);
     }
-    v16 r[2][4];  // Aᵀ·m: rows
-    for (int j = 0; j < 4; j++) {
-        r[0][j] = t[0][j] + t[1][j] + t[2][j];
-        r[1][j] = t[1][j] - t[2][j] - t[3][j];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < m; i++) {  // Aᵀ·m: rows
+#pragma clang loop unroll(full)
+        for (int j = 0; j < n; j++) r[i][j] = combine(at + i * n, n, &t[0][j], WINOGRAD_MAX_PATCH);
     }
-    for (int i = 0; i < 2; i++) {  // (Aᵀ·m)·A: columns
-        y[i][0] = r[i][0] + r[i][1] + r[i][2] + bias;
-        y[i][1] = r[i][1] - r[i][2] - r[i][3] + bias;
+#pragma clang loop unroll(full)
+    for (int i = 0; i < m; i++) {  // (Aᵀ·m)·A: columns
+#pragma clang loop unroll(full)
+        for (int j = 0; j < m; j++) y[i][j] = combine(at + j * n, n, r[i], 1) + bias;
+    }
+}
+
+/// The convolution for tiles of `m` (a constant at each call, so that the transforms unroll around it).
+INLINE void winograd_conv2d_tiles(int m, const float *bt, const float *at, const dk_conv_shape *s, const float *input,
+                                  const float *transformedWeights, const float *bias, float *output,
+                                  dk_epilogue epilogue, float *scratch) {
+    const int n = m + 2;
+    bool pooled = epilogue == DK_EPILOGUE_RELU_MAXPOOL2;
+    // Pooled: only the outputs of whole pooling windows are needed.
+    long rows = pooled ? s->out_height / 2 * 2 : s->out_height, columns = pooled ? s->out_width / 2 * 2 : s->out_width;
+    long tileRows = (rows + m - 1) / m, tileColumns = (columns + m - 1) / m;
+    long tiles = tileRows * tileColumns, filters = s->filters;
+    long channelStride = (s->channels + 15) & ~15L, paddedFilters = (filters + 15) & ~15L;
+    if (tiles == 0) return;
+    float *v = scratch, *products = scratch + n * n * tiles * channelStride;
+    float *unpooled = products + n * n * tiles * paddedFilters;  // pooled: [rows][columns][filters]
+    for (long tile = 0; tile < tiles; tile++) {
+        long top = m * (tile / tileColumns) - s->pad_top, left = m * (tile % tileColumns) - s->pad_left;
+        for (long channel = 0; channel < s->channels; channel += 16) {
+            winograd_input_tile(m, bt, s, input, top, left, channel, min_long(16, s->channels - channel),
+                                v + tile * channelStride + channel, tiles * channelStride);
+        }
+    }
+    winograd_multiply(v, transformedWeights, products, n * n, tiles, s->channels, channelStride, paddedFilters);
+    float *target = pooled ? unpooled : output;
+    for (long tile = 0; tile < tiles; tile++) {
+        long tileRow = tile / tileColumns, tileColumn = tile % tileColumns;
+        for (long filter = 0; filter < filters; filter += 16) {
+            long count = min_long(16, filters - filter);
+            v16 y[WINOGRAD_MAX_TILE][WINOGRAD_MAX_TILE];
+            winograd_output_tile(m, at, products, tile, tiles, paddedFilters, filter,
+                                 count == 16 ? load16(bias + filter) : load_partial16(bias + filter, count), y);
+            for (long i = 0; i < m; i++) {
+                for (long j = 0; j < m; j++) {
+                    long row = m * tileRow + i, column = m * tileColumn + j;
+                    if (row >= rows || column >= columns) continue;
+                    v16 value = epilogue == DK_EPILOGUE_RELU ? relu16(y[i][j]) : y[i][j];
+                    float *pixel = target + (row * columns + column) * filters + filter;
+                    if (count == 16) store16(pixel, value); else store_partial16(pixel, value, count);
+                }
+            }
+        }
+    }
+    if (!pooled) return;
+    for (long row = 0; row < rows / 2; row++) {
+        for (long column = 0; column < columns / 2; column++) {
+            const float *window = unpooled + (2 * row * columns + 2 * column) * filters;
+            float *pixel = output + (row * (columns / 2) + column) * filters;
+            for (long filter = 0; filter < filters; filter += 16) {
+                long count = min_long(16, filters - filter);
+                const float *p = window + filter;
+                v16 a, b, c, d;
+                if (count == 16) {
+                    a = load16(p), b = load16(p + filters), c = load16(p + columns * filters);
+                    d = load16(p + (columns + 1) * filters);
+                } else {
+                    a = load_partial16(p, count), b = load_partial16(p + filters, count);
+                    c = load_partial16(p + columns * filters, count);
+                    d = load_partial16(p + (columns + 1) * filters, count);
+                }
+                // max and ReLU commute: ReLU once, after the maximum.
+                v16 best = relu16(max16(max16(a, b), max16(c, d)));
+                if (count == 16) store16(pixel + filter, best); else store_partial16(pixel + filter, best, count);
+            }
+        }
     }
 }
 
 void KERNEL(winograd_conv2d)(const dk_conv_shape *s, const float *input, const float *transformedWeights,
                              const float *bias, float *output, dk_epilogue epilogue, float *scratch) {
-    bool pooled = epilogue == DK_EPILOGUE_RELU_MAXPOOL2;
-    // Pooled: one tile per pooling window (outputs past the last whole window are never needed).
-    long tileRows = pooled ? s->out_height / 2 : (s->out_height + 1) / 2;
-    long tileColumns = pooled ? s->out_width / 2 : (s->out_width + 1) / 2;
-    long tiles = tileRows * tileColumns, filters = s->filters;
-    long channelStride = (s->channels + 15) & ~15L, paddedFilters = (filters + 15) & ~15L;
-    if (tiles == 0) return;
-    float *v = scratch, *m = scratch + 16 * tiles * channelStride;
-    for (long tile = 0; tile < tiles; tile++) {
-        long top = 2 * (tile / tileColumns) - s->pad_top, left = 2 * (tile % tileColumns) - s->pad_left;
-        for (long channel = 0; channel < s->channels; channel += 16) {
-            winograd_input_tile(s, input, top, left, channel, min_long(16, s->channels - channel),
-                                v + tile * channelStride + channel, tiles * channelStride);
-        }
+#define TILES(m) winograd_conv2d_tiles(m, winograd_bt##m, winograd_at##m, s, input, transformedWeights, bias, output, \
+                                     epilogue, scratch)
+    switch (dk_winograd_tile(s, epilogue)) {
+    case 2: TILES(2); break;
+    case 3: TILES(3); break;
+    case 4: TILES(4); break;
+    default: TILES(5); break;
     }
-    winograd_multiply(v, transformedWeights, m, tiles, s->channels, channelStride, paddedFilters);
-    for (long tile = 0; tile < tiles; tile++) {
-        long tileRow = tile / tileColumns, tileColumn = tile % tileColumns;
-        for (long filter = 0; filter < filters; filter += 16) {
-            long count = min_long(16, filters - filter);
-            v16 y[2][2];
-            winograd_output_tile(m, tile, tiles, paddedFilters, filter,
-                                 count == 16 ? load16(bias + filter) : load_partial16(bias + filter, count), y);
-            if (pooled) {
-                v16 best = relu16(max16(max16(y[0][0], y[0][1]), max16(y[1][0], y[1][1])));
-                float *target = output + (tileRow * tileColumns + tileColumn) * filters + filter;
-                if (count == 16) store16(target, best); else store_partial16(target, best, count);
-                continue;
-            }
-            for (long i = 0; i < 2; i++) {
-                for (long j = 0; j < 2; j++) {
-                    long row = 2 * tileRow + i, column = 2 * tileColumn + j;
-                    if (row >= s->out_height || column >= s->out_width) continue;
-                    v16 value = epilogue == DK_EPILOGUE_RELU ? relu16(y[i][j]) : y[i][j];
-                    float *target = output + (row * s->out_width + column) * filters + filter;
-                    if (count == 16) store16(target, value); else store_partial16(target, value, count);
-                }
-            }
-        }
-    }
+#undef TILES
 }
 
 // MARK: - Adam (training)

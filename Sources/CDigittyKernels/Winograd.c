@@ -1,35 +1,61 @@
-// The weight transform of the Winograd convolution F(2×2, 3×3) (see `winograd_conv2d` in Kernels.h): done once
-// when a model is loaded, so it needs no instruction-set variants.
+// The Winograd convolution's choices and weight transform (see `winograd_conv2d` in Kernels.h): done once when a
+// model is loaded, so they need no instruction-set variants.
 #include "CDigittyKernels.h"
+#include "WinogradMatrices.h"
 
-long dk_winograd_scratch_floats(const dk_conv_shape *s, dk_epilogue epilogue) {
+/// The output rows and columns the convolution computes: a pooled epilogue needs only whole pooling windows.
+static void needed_outputs(const dk_conv_shape *s, dk_epilogue epilogue, long *rows, long *columns) {
     bool pooled = epilogue == DK_EPILOGUE_RELU_MAXPOOL2;
-    long tileRows = pooled ? s->out_height / 2 : (s->out_height + 1) / 2;
-    long tileColumns = pooled ? s->out_width / 2 : (s->out_width + 1) / 2;
-    long channelStride = (s->channels + 15) & ~15L, paddedFilters = (s->filters + 15) & ~15L;
-    return 16 * tileRows * tileColumns * (channelStride + paddedFilters);
+    *rows = pooled ? s->out_height / 2 * 2 : s->out_height;
+    *columns = pooled ? s->out_width / 2 * 2 : s->out_width;
 }
 
-long dk_winograd_weight_floats(long channels, long filters) { return 16 * channels * ((filters + 15) & ~15L); }
+long dk_winograd_tile(const dk_conv_shape *s, dk_epilogue epilogue) {
+    long rows, columns, best = WINOGRAD_MIN_TILE, bestCost = -1;
+    needed_outputs(s, epilogue, &rows, &columns);
+    // The multiplications per channel and filter pair: tiles × n². Tiles that overhang the outputs waste theirs,
+    // so the best size is the one that covers the outputs with the fewest (10×10 takes 2×2 tiles of 5, 3×3 one of 3).
+    for (long m = WINOGRAD_MIN_TILE; m <= WINOGRAD_MAX_TILE; m++) {
+        long cost = ((rows + m - 1) / m) * ((columns + m - 1) / m) * (m + 2) * (m + 2);
+        if (bestCost < 0 || cost < bestCost) best = m, bestCost = cost;
+    }
+    return best;
+}
 
-void dk_winograd_weights(const float *weights, long channels, long filters, float *transformed) {
-    long paddedFilters = (filters + 15) & ~15L;
+long dk_winograd_scratch_floats(const dk_conv_shape *s, dk_epilogue epilogue) {
+    long rows, columns, m = dk_winograd_tile(s, epilogue);
+    needed_outputs(s, epilogue, &rows, &columns);
+    long tiles = ((rows + m - 1) / m) * ((columns + m - 1) / m);
+    long channelStride = (s->channels + 15) & ~15L, paddedFilters = (s->filters + 15) & ~15L;
+    long unpooled = epilogue == DK_EPILOGUE_RELU_MAXPOOL2 ? rows * columns * s->filters : 0;
+    return (m + 2) * (m + 2) * tiles * (channelStride + paddedFilters) + unpooled;
+}
+
+long dk_winograd_weight_floats(long tile, long channels, long filters) {
+    return (tile + 2) * (tile + 2) * channels * ((filters + 15) & ~15L);
+}
+
+void dk_winograd_weights(long tile, const float *weights, long channels, long filters, float *transformed) {
+    winograd_matrices matrices = winograd_matrices_for(tile);
+    long n = tile + 2, paddedFilters = (filters + 15) & ~15L;
     for (long c = 0; c < channels; c++) {
         for (long f = 0; f < paddedFilters; f++) {
-            float g[3][3], t[4][3];
-            for (int i = 0; i < 3; i++) {
-                for (int j = 0; j < 3; j++) g[i][j] = f < filters ? weights[((i * 3 + j) * channels + c) * filters + f] : 0;
+            double t[WINOGRAD_MAX_TILE + 2][3];
+            for (long i = 0; i < n; i++) {  // G·g
+                for (long j = 0; j < 3; j++) {
+                    double sum = 0;
+                    for (long k = 0; f < filters && k < 3; k++) {
+                        sum += matrices.g[i * 3 + k] * weights[((k * 3 + j) * channels + c) * filters + f];
+                    }
+                    t[i][j] = sum;
+                }
             }
-            for (int j = 0; j < 3; j++) {  // G·g
-                t[0][j] = g[0][j];
-                t[1][j] = (g[0][j] + g[1][j] + g[2][j]) * 0.5f;
-                t[2][j] = (g[0][j] - g[1][j] + g[2][j]) * 0.5f;
-                t[3][j] = g[2][j];
-            }
-            for (int i = 0; i < 4; i++) {  // (G·g)·Gᵀ
-                float u[4] = {t[i][0], (t[i][0] + t[i][1] + t[i][2]) * 0.5f, (t[i][0] - t[i][1] + t[i][2]) * 0.5f,
-                              t[i][2]};
-                for (int j = 0; j < 4; j++) transformed[((4 * i + j) * channels + c) * paddedFilters + f] = u[j];
+            for (long i = 0; i < n; i++) {  // (G·g)·Gᵀ
+                for (long j = 0; j < n; j++) {
+                    double sum = 0;
+                    for (long k = 0; k < 3; k++) sum += t[i][k] * matrices.g[j * 3 + k];
+                    transformed[((n * i + j) * channels + c) * paddedFilters + f] = (float)sum;
+                }
             }
         }
     }

@@ -55,17 +55,21 @@ typedef enum {
 void dk_conv2d(dk_instruction_set set, const dk_conv_shape *shape, const float *input, const float *weights,
                const float *bias, float *output, dk_epilogue epilogue);
 
-/// The same convolution for a 3×3 kernel and stride 1 by Winograd's F(2×2, 3×3): 2.25× fewer multiplications, for
-/// layers with several input channels. `transformedWeights` comes from `dk_winograd_weights`; `scratch` holds
-/// `dk_winograd_scratch_floats` floats.
+/// The same convolution for a 3×3 kernel and stride 1 by Winograd's F(m×m, 3×3), m = `dk_winograd_tile`: 2.25× to
+/// 5.4× fewer multiplications, for layers with several input channels. `transformedWeights` comes from
+/// `dk_winograd_weights` for that tile size; `scratch` holds `dk_winograd_scratch_floats` floats.
 void dk_winograd_conv2d(dk_instruction_set set, const dk_conv_shape *shape, const float *input,
                         const float *transformedWeights, const float *bias, float *output, dk_epilogue epilogue,
                         float *scratch);
+/// The output tile size (2…5 pixels a side) `dk_winograd_conv2d` uses for this geometry: the one that covers the
+/// outputs it computes with the fewest multiplications.
+long dk_winograd_tile(const dk_conv_shape *shape, dk_epilogue epilogue);
 /// How many floats `dk_winograd_conv2d` needs as scratch for one image.
 long dk_winograd_scratch_floats(const dk_conv_shape *shape, dk_epilogue epilogue);
-/// How many floats the transformed weights of a 3×3 convolution take.
-long dk_winograd_weight_floats(long channels, long filters);
-/// Transforms HWIO 3×3 weights `[3, 3, channels, filters]` for `dk_winograd_conv2d` (filters padded to 16 with zeros).
-void dk_winograd_weights(const float *weights, long channels, long filters, float *transformed);
+/// How many floats the transformed weights of a 3×3 convolution take for tiles of `tile` pixels a side.
+long dk_winograd_weight_floats(long tile, long channels, long filters);
+/// Transforms HWIO 3×3 weights `[3, 3, channels, filters]` for `dk_winograd_conv2d` with tiles of `tile` pixels a
+/// side (filters padded to 16 with zeros).
+void dk_winograd_weights(long tile, const float *weights, long channels, long filters, float *transformed);
 
 #endif

@@ -8,8 +8,6 @@ public struct Conv2D: Layer {
     public let bias: Tensor
     public let stride: Int
     public let padding: Padding
-    /// For a 3×3 kernel with stride 1, the weights transformed for the Winograd convolution (`dk_winograd_weights`).
-    let winogradWeights: [Float]?
     /// How the convolution is computed (`algorithm(kernelSize:stride:inputChannels:)`).
     let algorithm: Algorithm
 
@@ -32,23 +30,10 @@ public struct Conv2D: Layer {
         self.bias = bias
         self.stride = stride
         self.padding = padding
-        let (channels, filters) = (weight.shape[2], weight.shape[3])
-        if weight.shape[0] == 3 && stride == 1 {
-            var transformed = [Float](repeating: 0, count: Self.winogradWeightCount(channels: channels, filters: filters))
-            weight.scalars.withUnsafeBufferPointer { weights in
-                transformed.withUnsafeMutableBufferPointer {
-                    Self.transformWinogradWeights(weights.baseAddress!, channels: channels, filters: filters,
-                                                  into: $0.baseAddress!)
-                }
-            }
-            winogradWeights = transformed
-        } else {
-            winogradWeights = nil
-        }
-        algorithm = Self.algorithm(kernelSize: weight.shape[0], stride: stride, inputChannels: channels)
+        algorithm = Self.algorithm(kernelSize: weight.shape[0], stride: stride, inputChannels: weight.shape[2])
     }
 
-    /// Winograd for 3×3, stride-1 layers over several channels, where it needs 2.25× fewer multiplications;
+    /// Winograd for 3×3, stride-1 layers over several channels, where it needs 2.25× to 5.4× fewer multiplications;
     /// direct otherwise (one input channel leaves too little work per transform).
     package static func algorithm(kernelSize: Int, stride: Int, inputChannels: Int) -> Algorithm {
         kernelSize == 3 && stride == 1 && inputChannels >= 8 ? .winograd : .direct
@@ -86,17 +71,20 @@ public struct Conv2D: Layer {
     /// What runs fused after the convolution, in the same pass over the output.
     package enum Epilogue: Sendable { case none, relu, reluMaxPool2x2 }
 
-    /// The convolution, optionally followed by ReLU, or by ReLU and 2×2 max pooling with stride 2 (tests choose
-    /// the instruction set and the algorithm).
+    /// The convolution, optionally followed by ReLU, or by ReLU and 2×2 max pooling with stride 2. A Winograd
+    /// convolution takes `winogradWeights(height:width:then:)` for the input's size, transformed here when not
+    /// given (an inference plan transforms them once, at load). Tests choose the instruction set and the algorithm.
     func forward(_ input: Tensor, then epilogue: Epilogue, on set: dk_instruction_set = InstructionSet.best,
-                 algorithm: Algorithm? = nil) -> Tensor {
+                 algorithm: Algorithm? = nil, winogradWeights: [Float]? = nil) -> Tensor {
         let batch = input.shape[0]
         let shape = geometry(height: input.shape[1], width: input.shape[2])
         let pooled = epilogue == .reluMaxPool2x2
         var output = Tensor(shape: [batch, pooled ? shape.out_height / 2 : shape.out_height,
                                     pooled ? shape.out_width / 2 : shape.out_width, filters])
         guard output.count > 0 else { return output }  // an empty batch, or a window larger than the input
-        let winograd = (algorithm ?? self.algorithm) == .winograd ? winogradWeights : nil
+        let winograd = (algorithm ?? self.algorithm) == .winograd
+            ? winogradWeights ?? self.winogradWeights(height: input.shape[1], width: input.shape[2], then: epilogue)
+            : nil
         input.scalars.withUnsafeBufferPointer { source in
             (winograd ?? weight.scalars).withUnsafeBufferPointer { weights in
                 bias.scalars.withUnsafeBufferPointer { biases in
@@ -111,15 +99,35 @@ public struct Conv2D: Layer {
         return output
     }
 
-    /// How many floats `transformWinogradWeights` writes.
-    package static func winogradWeightCount(channels: Int, filters: Int) -> Int {
-        dk_winograd_weight_floats(channels, filters)
+    /// This 3×3, stride-1 layer's weights as the Winograd convolution of a `height`×`width` input takes them.
+    package func winogradWeights(height: Int, width: Int, then epilogue: Epilogue) -> [Float] {
+        let tile = Self.winogradTile(geometry(height: height, width: width), then: epilogue)
+        var transformed = [Float](repeating: 0, count: Self.winogradWeightCount(tile: tile, channels: inputChannels,
+                                                                                 filters: filters))
+        weight.scalars.withUnsafeBufferPointer { weights in
+            transformed.withUnsafeMutableBufferPointer {
+                Self.transformWinogradWeights(weights.baseAddress!, tile: tile, channels: inputChannels,
+                                              filters: filters, into: $0.baseAddress!)
+            }
+        }
+        return transformed
     }
 
-    /// HWIO 3×3 weights `[3, 3, channels, filters]` as `convolve(…winograd: true…)` takes them.
-    package static func transformWinogradWeights(_ weights: UnsafePointer<Float>, channels: Int, filters: Int,
-                                                 into transformed: UnsafeMutablePointer<Float>) {
-        dk_winograd_weights(weights, channels, filters, transformed)
+    /// The output tile size (pixels a side) of the Winograd convolution over `shape` (`dk_winograd_tile`).
+    package static func winogradTile(_ shape: dk_conv_shape, then epilogue: Epilogue) -> Int {
+        var shape = shape
+        return dk_winograd_tile(&shape, epilogue.kernelEpilogue)
+    }
+
+    /// How many floats `transformWinogradWeights` writes for tiles of `tile` pixels a side.
+    package static func winogradWeightCount(tile: Int, channels: Int, filters: Int) -> Int {
+        dk_winograd_weight_floats(tile, channels, filters)
+    }
+
+    /// HWIO 3×3 weights `[3, 3, channels, filters]` as `convolve(…winograd: true…)` takes them for tiles of `tile`.
+    package static func transformWinogradWeights(_ weights: UnsafePointer<Float>, tile: Int, channels: Int,
+                                                 filters: Int, into transformed: UnsafeMutablePointer<Float>) {
+        dk_winograd_weights(tile, weights, channels, filters, transformed)
     }
 
     /// The kernels' description of this layer over a `height`×`width` input.
@@ -138,8 +146,8 @@ public struct Conv2D: Layer {
     }
 
     /// Convolves `images` NHWC images, one after another, with `dk_conv2d` (weights HWIO) or, when `winograd`,
-    /// `dk_winograd_conv2d` (weights from `dk_winograd_weights`), with the epilogue fused. The engine's layer
-    /// and the trainer's forward pass both run this, so that a model answers the same in both.
+    /// `dk_winograd_conv2d` (weights from `dk_winograd_weights` for the shape's tile), with the epilogue fused. The
+    /// engine's layer and the trainer's forward pass both run this, so that a model answers the same in both.
     package static func convolve(images: Int, _ shape: dk_conv_shape, _ input: UnsafePointer<Float>,
                                  _ weights: UnsafePointer<Float>, winograd: Bool, _ bias: UnsafePointer<Float>,
                                  _ output: UnsafeMutablePointer<Float>, then epilogue: Epilogue,
@@ -150,11 +158,7 @@ public struct Conv2D: Layer {
         let outputSize = (pooled ? (shape.out_height / 2) * (shape.out_width / 2) : shape.out_height * shape.out_width)
             * shape.filters
         guard outputSize > 0, images > 0 else { return }
-        let fused = switch epilogue {
-        case .none: DK_EPILOGUE_NONE
-        case .relu: DK_EPILOGUE_RELU
-        case .reluMaxPool2x2: DK_EPILOGUE_RELU_MAXPOOL2
-        }
+        let fused = epilogue.kernelEpilogue
         guard winograd else {
             for image in 0..<images {
                 dk_conv2d(set, &shape, input + image * inputSize, weights, bias, output + image * outputSize, fused)
@@ -166,6 +170,17 @@ public struct Conv2D: Layer {
                 dk_winograd_conv2d(set, &shape, input + image * inputSize, weights, bias,
                                    output + image * outputSize, fused, scratch.baseAddress!)
             }
+        }
+    }
+}
+
+extension Conv2D.Epilogue {
+    /// The kernels' name for it.
+    var kernelEpilogue: dk_epilogue {
+        switch self {
+        case .none: DK_EPILOGUE_NONE
+        case .relu: DK_EPILOGUE_RELU
+        case .reluMaxPool2x2: DK_EPILOGUE_RELU_MAXPOOL2
         }
     }
 }

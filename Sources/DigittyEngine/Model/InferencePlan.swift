@@ -1,17 +1,22 @@
 /// A model's layers as the engine runs them: BatchNorm folded into the Conv2D or Dense before it, neighbours
 /// fused as `LayerFusion` describes (Conv2D + ReLU + 2×2 MaxPool in the convolution's epilogue, Conv2D + ReLU,
-/// Dense + ReLU), Dropout dropped, batches split across cores.
+/// Dense + ReLU), Dropout dropped, Winograd weights transformed for each convolution's input size, batches split
+/// across cores.
 struct InferencePlan: Sendable {
     enum Step: Sendable {
         case layer(any Layer)
-        case convolution(Conv2D, Conv2D.Epilogue)
+        case convolution(Conv2D, Conv2D.Epilogue, winogradWeights: [Float]?)
         case dense(Dense, relu: Bool)
     }
 
     let steps: [Step]
 
-    init(layers: [any Layer]) {
+    /// The plan for `layers` over samples shaped `inputShape` (`[height, width, channels]` before a convolution),
+    /// whose shapes the model has checked.
+    init(layers: [any Layer], inputShape: [Int]) {
         let layers = Self.foldingBatchNorms(layers)
+        var inputShapes = [inputShape]  // inputShapes[i]: layer i's input
+        for layer in layers { inputShapes.append((try? layer.outputShape(for: inputShapes.last!)) ?? []) }
         var steps: [Step] = []
         for fusion in LayerFusion.steps(layers.map(\.spec)) {
             let layer = layers[fusion.head]
@@ -20,7 +25,11 @@ struct InferencePlan: Sendable {
                 // The kernels' epilogue pools 2×2 windows with stride 2 over a whole (valid) output.
                 let poolsInEpilogue = conv.padding == .valid
                     && pool?.spec.normalized == .maxPool2D(size: 2, stride: 2, padding: .valid)
-                steps.append(.convolution(conv, poolsInEpilogue ? .reluMaxPool2x2 : fusion.relu ? .relu : .none))
+                let epilogue: Conv2D.Epilogue = poolsInEpilogue ? .reluMaxPool2x2 : fusion.relu ? .relu : .none
+                let input = inputShapes[fusion.head]
+                let winogradWeights = conv.algorithm == .winograd && input.count == 3
+                    ? conv.winogradWeights(height: input[0], width: input[1], then: epilogue) : nil
+                steps.append(.convolution(conv, epilogue, winogradWeights: winogradWeights))
                 if let pool, !poolsInEpilogue { steps.append(.layer(pool)) }
             } else if let dense = layer as? Dense {
                 steps.append(.dense(dense, relu: fusion.relu))
@@ -89,7 +98,8 @@ struct InferencePlan: Sendable {
         for step in steps {
             switch step {
             case let .layer(layer): activations = layer.forward(activations)
-            case let .convolution(conv, epilogue): activations = conv.forward(activations, then: epilogue)
+            case let .convolution(conv, epilogue, winogradWeights):
+                activations = conv.forward(activations, then: epilogue, winogradWeights: winogradWeights)
             case let .dense(dense, relu): activations = dense.forward(activations, relu: relu)
             }
         }

@@ -37,7 +37,7 @@ public struct SequentialModel: ImageClassifier {
         self.provenance = provenance
         self.calibration = calibration
         self.shapes = shapes
-        plan = InferencePlan(layers: layers)
+        plan = InferencePlan(layers: layers, inputShape: input.sampleShape)
     }
 
     /// Builds a model from its architecture and a lookup of weights named `layers.<index>.<parameter>`.

@@ -17,6 +17,8 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     private let algorithm: Conv2D.Algorithm
     /// The weights as the Winograd kernel takes them, transformed anew from `weight` at each forward pass.
     private let winogradWeights: FloatBuffer
+    /// The Winograd kernel's output tile for this layer's geometry (ReLU or not, the same).
+    private let winogradTile: Int
     private let columns: FloatBuffer
     private let columnGradients: FloatBuffer
     private let partials: FloatBuffer
@@ -40,7 +42,11 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
         patch = kernelSize * kernelSize * channels
         self.padding = padding
         algorithm = Conv2D.algorithm(kernelSize: kernelSize, stride: stride, inputChannels: channels)
-        winogradWeights = .allocate(algorithm == .winograd ? Conv2D.winogradWeightCount(channels: channels, filters: filters) : 0)
+        winogradTile = Conv2D.winogradTile(Conv2D.geometry(height: height, width: width, channels: channels,
+                                                           filters: filters, kernelSize: kernelSize, stride: stride,
+                                                           padding: padding), then: .none)
+        winogradWeights = .allocate(algorithm == .winograd
+            ? Conv2D.winogradWeightCount(tile: winogradTile, channels: channels, filters: filters) : 0)
         let pixels = rows.output * cols.output
         columns = .allocate(maxBatch * pixels * patch)
         columnGradients = .allocate(maxBatch * pixels * patch)
@@ -72,7 +78,8 @@ final class TrainableConv2D: RectifyingTrainableLayer, @unchecked Sendable {
     func forward(_ input: FloatBuffer, into output: FloatBuffer, batch: Int, mode: ForwardMode) {
         let winograd = algorithm == .winograd
         if winograd {
-            Conv2D.transformWinogradWeights(weight.base, channels: channels, filters: filters, into: winogradWeights.base)
+            Conv2D.transformWinogradWeights(weight.base, tile: winogradTile, channels: channels, filters: filters,
+                                            into: winogradWeights.base)
         }
         let shape = Conv2D.geometry(height: height, width: width, channels: channels, filters: filters,
                                     kernelSize: kernel, stride: stride, padding: padding)

@@ -4,7 +4,8 @@ import Testing
 
 /// `dk_conv2d` and (for 3×3 kernels with stride 1) `dk_winograd_conv2d` on every instruction set this machine runs,
 /// against the naive convolution (then ReLU, then 2×2 max pooling) of the tests' Reference, on edge shapes: 1×1 images and kernels, one channel or filter, channel and
-/// filter counts that are not multiples of the 16-float vectors, `same` padding, strides, odd outputs under pooling.
+/// filter counts that are not multiples of the 16-float vectors, `same` padding, strides, odd outputs under pooling,
+/// and every Winograd tile size.
 @Suite struct ConvolutionKernelTests {
     struct Case: Sendable, CustomStringConvertible {
         let size, channels, filters, kernel, stride: Int
@@ -25,7 +26,34 @@ import Testing
         Case(size: 8, channels: 1, filters: 48, kernel: 2, stride: 2, padding: .valid),
         Case(size: 10, channels: 8, filters: 16, kernel: 3, stride: 1, padding: .valid),
         Case(size: 4, channels: 40, filters: 3, kernel: 3, stride: 1, padding: .valid),
+        Case(size: 6, channels: 9, filters: 20, kernel: 3, stride: 1, padding: .valid),
+        Case(size: 7, channels: 24, filters: 31, kernel: 3, stride: 1, padding: .valid),
+        Case(size: 12, channels: 16, filters: 16, kernel: 3, stride: 1, padding: .same),
     ]
+
+    @Test func theCasesTakeEveryWinogradTileSize() throws {
+        var tiles = Set<Int>()
+        for c in Self.cases where c.kernel == 3 && c.stride == 1 {
+            let shape = Conv2D.geometry(height: c.size, width: c.size, channels: c.channels, filters: c.filters,
+                                        kernelSize: 3, stride: 1, padding: c.padding)
+            for epilogue in [Conv2D.Epilogue.none, .reluMaxPool2x2] {
+                tiles.insert(Conv2D.winogradTile(shape, then: epilogue))
+            }
+        }
+        #expect(tiles == [2, 3, 4, 5])
+    }
+
+    /// The tile sizes the default model's convolutions take: one 5×5 tile per quarter of conv2's pooled 10×10
+    /// outputs, and one 3×3 tile for conv3's nine outputs.
+    @Test func eachLayerTakesTheTileThatCoversItWithFewestProducts() {
+        let conv2 = Conv2D.geometry(height: 13, width: 13, channels: 32, filters: 64, kernelSize: 3, stride: 1,
+                                    padding: .valid)
+        let conv3 = Conv2D.geometry(height: 5, width: 5, channels: 64, filters: 128, kernelSize: 3, stride: 1,
+                                    padding: .valid)
+        #expect(Conv2D.winogradTile(conv2, then: .reluMaxPool2x2) == 5)
+        #expect(Conv2D.winogradTile(conv2, then: .relu) == 4)  // 11×11: 3×3 tiles of 4 (324 products) beat 5's 441
+        #expect(Conv2D.winogradTile(conv3, then: .relu) == 3)
+    }
 
     @Test(arguments: cases) func everyEpilogueMatchesNaiveSteps(_ c: Case) throws {
         var random = TestRandom(seed: UInt64(c.size * 131 + c.channels * 7 + c.filters))
