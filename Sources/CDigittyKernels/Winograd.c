@@ -36,25 +36,32 @@ long dk_winograd_weight_floats(long tile, long channels, long filters) {
 }
 
 void dk_winograd_weights(long tile, const float *weights, long channels, long filters, float *transformed) {
-    winograd_matrices matrices = winograd_matrices_for(tile);
+    // Training transforms its weights at every step, so the filters are the inner, vectorised loop: U = (G·g)·Gᵀ for
+    // each channel and block of filters, with the block's G·g on the stack.
+    enum { BLOCK = 64 };
+    const float *g = winograd_matrices_for(tile).g;
     long n = tile + 2, paddedFilters = (filters + 15) & ~15L;
     for (long c = 0; c < channels; c++) {
-        for (long f = 0; f < paddedFilters; f++) {
-            double t[WINOGRAD_MAX_TILE + 2][3];
+        for (long first = 0; first < paddedFilters; first += BLOCK) {
+            long count = paddedFilters - first < BLOCK ? paddedFilters - first : BLOCK;
+            long real = filters - first < count ? filters - first : count;  // the rest is padding: zeros
+            float t[WINOGRAD_MAX_TILE + 2][3][BLOCK];
             for (long i = 0; i < n; i++) {  // G·g
-                for (long j = 0; j < 3; j++) {
-                    double sum = 0;
-                    for (long k = 0; f < filters && k < 3; k++) {
-                        sum += matrices.g[i * 3 + k] * weights[((k * 3 + j) * channels + c) * filters + f];
+                for (long l = 0; l < 3; l++) {
+                    float *row = t[i][l];
+                    for (long f = 0; f < count; f++) row[f] = 0;
+                    for (long k = 0; k < 3; k++) {
+                        const float *w = weights + ((k * 3 + l) * channels + c) * filters + first;
+                        float coefficient = g[i * 3 + k];
+                        for (long f = 0; f < real; f++) row[f] += coefficient * w[f];
                     }
-                    t[i][j] = sum;
                 }
             }
             for (long i = 0; i < n; i++) {  // (G·g)·Gᵀ
                 for (long j = 0; j < n; j++) {
-                    double sum = 0;
-                    for (long k = 0; k < 3; k++) sum += t[i][k] * matrices.g[j * 3 + k];
-                    transformed[((n * i + j) * channels + c) * paddedFilters + f] = (float)sum;
+                    float *out = transformed + ((n * i + j) * channels + c) * paddedFilters + first;
+                    const float *gj = g + j * 3;
+                    for (long f = 0; f < count; f++) out[f] = t[i][0][f] * gj[0] + t[i][1][f] * gj[1] + t[i][2][f] * gj[2];
                 }
             }
         }

@@ -3,7 +3,7 @@
 // Derived by Toom-Cook from the interpolation points 0, 1, −1 (m = 2), then 2 (m = 3), −2 (m = 4), ½ (m = 5),
 // and ∞, with exact fractions; the tests check each against the naive convolution. m = 2 keeps the sign
 // convention of Lavin & Gray's paper. The kernels read Bᵀ and Aᵀ as constants, so that their zeros and ±1s cost
-// nothing; G is used only when weights are transformed, in double precision.
+// nothing; G is used only when weights are transformed.
 #ifndef DIGITTY_WINOGRAD_MATRICES_H
 #define DIGITTY_WINOGRAD_MATRICES_H
 
@@ -20,11 +20,11 @@ static const float winograd_at2[2 * 4] = {
     1.0f, 1.0f, 1.0f, 0.0f,
     0.0f, 1.0f, -1.0f, -1.0f,
 };
-static const double winograd_g2[4 * 3] = {
-    1.0, 0.0, 0.0,
-    1.0 / 2, 1.0 / 2, 1.0 / 2,
-    1.0 / 2, -1.0 / 2, 1.0 / 2,
-    0.0, 0.0, 1.0,
+static const float winograd_g2[4 * 3] = {
+    1.0f, 0.0f, 0.0f,
+    1.0f / 2, 1.0f / 2, 1.0f / 2,
+    1.0f / 2, -1.0f / 2, 1.0f / 2,
+    0.0f, 0.0f, 1.0f,
 };
 static const float winograd_bt3[5 * 5] = {
     2.0f, -1.0f, -2.0f, 1.0f, 0.0f,
@@ -38,12 +38,12 @@ static const float winograd_at3[3 * 5] = {
     0.0f, 1.0f, -1.0f, 2.0f, 0.0f,
     0.0f, 1.0f, 1.0f, 4.0f, 1.0f,
 };
-static const double winograd_g3[5 * 3] = {
-    1.0 / 2, 0.0, 0.0,
-    -1.0 / 2, -1.0 / 2, -1.0 / 2,
-    -1.0 / 6, 1.0 / 6, -1.0 / 6,
-    1.0 / 6, 1.0 / 3, 2.0 / 3,
-    0.0, 0.0, 1.0,
+static const float winograd_g3[5 * 3] = {
+    1.0f / 2, 0.0f, 0.0f,
+    -1.0f / 2, -1.0f / 2, -1.0f / 2,
+    -1.0f / 6, 1.0f / 6, -1.0f / 6,
+    1.0f / 6, 1.0f / 3, 2.0f / 3,
+    0.0f, 0.0f, 1.0f,
 };
 static const float winograd_bt4[6 * 6] = {
     4.0f, 0.0f, -5.0f, 0.0f, 1.0f, 0.0f,
@@ -59,13 +59,13 @@ static const float winograd_at4[4 * 6] = {
     0.0f, 1.0f, 1.0f, 4.0f, 4.0f, 0.0f,
     0.0f, 1.0f, -1.0f, 8.0f, -8.0f, 1.0f,
 };
-static const double winograd_g4[6 * 3] = {
-    1.0 / 4, 0.0, 0.0,
-    -1.0 / 6, -1.0 / 6, -1.0 / 6,
-    -1.0 / 6, 1.0 / 6, -1.0 / 6,
-    1.0 / 24, 1.0 / 12, 1.0 / 6,
-    1.0 / 24, -1.0 / 12, 1.0 / 6,
-    0.0, 0.0, 1.0,
+static const float winograd_g4[6 * 3] = {
+    1.0f / 4, 0.0f, 0.0f,
+    -1.0f / 6, -1.0f / 6, -1.0f / 6,
+    -1.0f / 6, 1.0f / 6, -1.0f / 6,
+    1.0f / 24, 1.0f / 12, 1.0f / 6,
+    1.0f / 24, -1.0f / 12, 1.0f / 6,
+    0.0f, 0.0f, 1.0f,
 };
 static const float winograd_bt5[7 * 7] = {
     -2.0f, 4.0f, 2.5f, -5.0f, -0.5f, 1.0f, 0.0f,
@@ -83,20 +83,20 @@ static const float winograd_at5[5 * 7] = {
     0.0f, 1.0f, -1.0f, 8.0f, -8.0f, 0.125f, 0.0f,
     0.0f, 1.0f, 1.0f, 16.0f, 16.0f, 0.0625f, 1.0f,
 };
-static const double winograd_g5[7 * 3] = {
-    -1.0 / 2, 0.0, 0.0,
-    -1.0 / 3, -1.0 / 3, -1.0 / 3,
-    1.0 / 9, -1.0 / 9, 1.0 / 9,
-    1.0 / 36, 1.0 / 18, 1.0 / 9,
-    -1.0 / 60, 1.0 / 30, -1.0 / 15,
-    32.0 / 45, 16.0 / 45, 8.0 / 45,
-    0.0, 0.0, 1.0,
+static const float winograd_g5[7 * 3] = {
+    -1.0f / 2, 0.0f, 0.0f,
+    -1.0f / 3, -1.0f / 3, -1.0f / 3,
+    1.0f / 9, -1.0f / 9, 1.0f / 9,
+    1.0f / 36, 1.0f / 18, 1.0f / 9,
+    -1.0f / 60, 1.0f / 30, -1.0f / 15,
+    32.0f / 45, 16.0f / 45, 8.0f / 45,
+    0.0f, 0.0f, 1.0f,
 };
 
 typedef struct {
     const float *bt;  // [n][n]
     const float *at;  // [m][n]
-    const double *g;  // [n][3]
+    const float *g;   // [n][3]
 } winograd_matrices;
 
 /// The matrices for output tiles of `m` pixels a side (WINOGRAD_MIN_TILE…WINOGRAD_MAX_TILE).

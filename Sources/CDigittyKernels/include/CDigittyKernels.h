@@ -56,7 +56,7 @@ void dk_conv2d(dk_instruction_set set, const dk_conv_shape *shape, const float *
                const float *bias, float *output, dk_epilogue epilogue);
 
 /// The same convolution for a 3×3 kernel and stride 1 by Winograd's F(m×m, 3×3), m = `dk_winograd_tile`: 2.25× to
-/// 5.4× fewer multiplications, for layers with several input channels. `transformedWeights` comes from
+/// 4.6× fewer multiplications, for layers with several input channels. `transformedWeights` comes from
 /// `dk_winograd_weights` for that tile size; `scratch` holds `dk_winograd_scratch_floats` floats.
 void dk_winograd_conv2d(dk_instruction_set set, const dk_conv_shape *shape, const float *input,
                         const float *transformedWeights, const float *bias, float *output, dk_epilogue epilogue,

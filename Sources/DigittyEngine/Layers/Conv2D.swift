@@ -33,7 +33,7 @@ public struct Conv2D: Layer {
         algorithm = Self.algorithm(kernelSize: weight.shape[0], stride: stride, inputChannels: weight.shape[2])
     }
 
-    /// Winograd for 3×3, stride-1 layers over several channels, where it needs 2.25× to 5.4× fewer multiplications;
+    /// Winograd for 3×3, stride-1 layers over several channels, where it needs 2.25× to 4.6× fewer multiplications;
     /// direct otherwise (one input channel leaves too little work per transform).
     package static func algorithm(kernelSize: Int, stride: Int, inputChannels: Int) -> Algorithm {
         kernelSize == 3 && stride == 1 && inputChannels >= 8 ? .winograd : .direct
