@@ -650,12 +650,28 @@ INLINE v16 combine(const float *row, int count, const v16 *x, int stride) {
     return sum;
 }
 
+/// `out = M·x·Mᵀ` for a constant `rows`×`n` matrix `M` and an n×n tile `x`: both sides of a Winograd transform.
+INLINE void transform_tile(const float *matrix, int rows, int n, v16 x[][WINOGRAD_MAX_PATCH],
+                           v16 out[][WINOGRAD_MAX_PATCH]) {
+    v16 r[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < rows; i++) {  // M·x: rows
+#pragma clang loop unroll(full)
+        for (int j = 0; j < n; j++) r[i][j] = combine(matrix + i * n, n, &x[0][j], WINOGRAD_MAX_PATCH);
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < rows; i++) {  // (M·x)·Mᵀ: columns
+#pragma clang loop unroll(full)
+        for (int j = 0; j < rows; j++) out[i][j] = combine(matrix + j * n, n, r[i], 1);
+    }
+}
+
 /// Transforms the n×n input patch whose top-left is (`top`, `left`) (zeros outside the image), channels
 /// `channel..<channel + 16` (of which `count` are real), into `v[position · positionStride]`.
 INLINE void winograd_input_tile(int m, const float *bt, const dk_conv_shape *s, const float *input, long top,
                                 long left, long channel, long count, float *v, long positionStride) {
     const int n = m + 2;
-    v16 d[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH], r[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH];
+    v16 d[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH], transformed[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH];
 #pragma clang loop unroll(full)
     for (int i = 0; i < n; i++) {
 #pragma clang loop unroll(full)
@@ -666,15 +682,11 @@ INLINE void winograd_input_tile(int m, const float *bt, const dk_conv_shape *s, 
             d[i][j] = !inside ? (v16){0} : count == 16 ? load16(p) : load_partial16(p, count);
         }
     }
+    transform_tile(bt, n, n, d, transformed);  // Bᵀ·d·B
 #pragma clang loop unroll(full)
-    for (int i = 0; i < n; i++) {  // Bᵀ·d: rows
+    for (int i = 0; i < n; i++) {
 #pragma clang loop unroll(full)
-        for (int j = 0; j < n; j++) r[i][j] = combine(bt + i * n, n, &d[0][j], WINOGRAD_MAX_PATCH);
-    }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < n; i++) {  // (Bᵀ·d)·B: columns
-#pragma clang loop unroll(full)
-        for (int j = 0; j < n; j++) store16(v + (n * i + j) * positionStride, combine(bt + j * n, n, r[i], 1));
+        for (int j = 0; j < n; j++) store16(v + (n * i + j) * positionStride, transformed[i][j]);
     }
 }
 
@@ -731,20 +743,16 @@ INLINE void winograd_output_tile(int m, const float *at, const float *products, 
                                  long paddedFilters, long filter, v16 bias,
                                  v16 y[WINOGRAD_MAX_TILE][WINOGRAD_MAX_TILE]) {
     const int n = m + 2;
-    v16 t[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH], r[WINOGRAD_MAX_TILE][WINOGRAD_MAX_PATCH];
+    v16 t[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH], transformed[WINOGRAD_MAX_PATCH][WINOGRAD_MAX_PATCH];
 #pragma clang loop unroll(full)
     for (int position = 0; position < n * n; position++) {
         t[position / n][position % n] = load16(products + (position * tiles + tile) * paddedFilters + filter);
     }
+    transform_tile(at, m, n, t, transformed);  // Aᵀ·m·A
 #pragma clang loop unroll(full)
-    for (int i = 0; i < m; i++) {  // Aᵀ·m: rows
+    for (int i = 0; i < m; i++) {
 #pragma clang loop unroll(full)
-        for (int j = 0; j < n; j++) r[i][j] = combine(at + i * n, n, &t[0][j], WINOGRAD_MAX_PATCH);
-    }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < m; i++) {  // (Aᵀ·m)·A: columns
-#pragma clang loop unroll(full)
-        for (int j = 0; j < m; j++) y[i][j] = combine(at + j * n, n, r[i], 1) + bias;
+        for (int j = 0; j < m; j++) y[i][j] = transformed[i][j] + bias;
     }
 }
 
